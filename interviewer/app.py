@@ -1,0 +1,54 @@
+"""The composition root: settings in, a ready InterviewService out."""
+
+from __future__ import annotations
+
+from interviewer.bank import Bank, load_bank
+from interviewer.errors import ConfigError, StorageError
+from interviewer.judge.base import Judge
+from interviewer.service import InterviewService, open_checkpointer
+from interviewer.settings import Settings
+from interviewer.storage import SessionStore
+
+
+def build_bank(settings: Settings) -> Bank:
+    return load_bank(settings.bank).raise_for_errors()
+
+
+def build_judge(settings: Settings) -> Judge:
+    """The configured judge; the offline rubric judge when none is configured."""
+    from pydantic import ValidationError
+
+    from interviewer.judge.config import JudgeConfig
+    from interviewer.judge.factory import make_judge
+
+    try:
+        config = JudgeConfig.model_validate(settings.judge)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"invalid judge setting '{field}': {first['msg']}") from None
+    return make_judge(config)
+
+
+def build_store(settings: Settings) -> SessionStore:
+    if settings.db_url is None:
+        try:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot create the data folder {settings.data_dir}: {exc.strerror}") from None
+    return SessionStore(settings.database_url())
+
+
+def build_service(settings: Settings, judge: Judge | None = None) -> InterviewService:
+    store = build_store(settings)
+    try:
+        checkpointer = open_checkpointer(settings.checkpoints())
+    except Exception as exc:  # sqlite3/psycopg raise their own types; the user needs the reason
+        raise StorageError(f"cannot open the checkpoint store {settings.checkpoints()}: {exc}") from None
+    return InterviewService(
+        build_bank(settings),
+        judge or build_judge(settings),
+        store,
+        checkpointer,
+        max_follow_ups=settings.max_follow_ups,
+    )

@@ -1,0 +1,208 @@
+"""Running interviews: start, answer, resume. The one API the terminal and browser fronts use.
+
+The guarantee it keeps: an answer is written to the database before anything
+else happens to it, and a session killed at any moment resumes from its last
+checkpoint without losing that answer or asking a question twice.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from langgraph.types import Command
+
+from interviewer.bank import Bank, Level, Track
+from interviewer.errors import AnswerError
+from interviewer.graph import InterviewContext, PendingPrompt, compile_graph
+from interviewer.judge.base import Judge
+from interviewer.judge.grade import Grade
+from interviewer.storage import InterviewSession, SessionStore
+
+#: Longest answer accepted, in characters: about 20 minutes of fast speech.
+MAX_ANSWER_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class Step:
+    """Where an interview stands after a call: the next prompt, or the summary when it is over."""
+
+    session_id: str
+    prompt: PendingPrompt | None
+    #: The grade of the answer just given (None at the start and on resume).
+    last_grade: Grade | None
+    summary: dict[str, Any] | None
+
+    @property
+    def finished(self) -> bool:
+        return self.prompt is None
+
+
+def open_checkpointer(url: str) -> Any:
+    """A LangGraph checkpointer for a SQLite file path or a Postgres URL."""
+    if url.startswith(("postgresql://", "postgres://")):
+        from langgraph.checkpoint.postgres import PostgresSaver
+        from psycopg import Connection
+        from psycopg.rows import dict_row
+
+        conn = Connection.connect(url, autocommit=True, prepare_threshold=0, row_factory=dict_row)
+        saver = PostgresSaver(conn)
+        saver.setup()
+        return saver
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    path = url.removeprefix("sqlite:///")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
+    conn.execute("PRAGMA journal_mode=WAL")
+    return SqliteSaver(conn)
+
+
+class InterviewService:
+    """Starts and drives interviews; safe to share between threads (one lock per session)."""
+
+    def __init__(
+        self, bank: Bank, judge: Judge, store: SessionStore, checkpointer: Any, max_follow_ups: int = 2
+    ) -> None:
+        self.bank = bank
+        self.judge = judge
+        self.store = store
+        self.graph = compile_graph(checkpointer)
+        self.context = InterviewContext(bank=bank, judge=judge, store=store, max_follow_ups=max_follow_ups)
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    # -- public API -----------------------------------------------------------------------------
+
+    def start(
+        self,
+        track: Track,
+        level: Level,
+        n_questions: int,
+        minutes: float | None = None,
+        mode: str = "text",
+        session_id: str | None = None,
+    ) -> Step:
+        if not 1 <= n_questions <= 30:
+            raise AnswerError("the number of questions must be between 1 and 30")
+        session_id = session_id or uuid.uuid4().hex[:12]
+        self.store.create_session(
+            InterviewSession(
+                id=session_id,
+                track=track.value,
+                level=level.value,
+                n_questions=n_questions,
+                mode=mode,
+                judge_provider=self.judge.provider,
+                judge_model=str(getattr(self.judge, "model", "")),
+            )
+        )
+        initial = {
+            "session_id": session_id,
+            "track": track.value,
+            "level": level.value,
+            "n_questions": n_questions,
+            "session_budget_s": int(minutes * 60) if minutes else None,
+        }
+        with self._session_lock(session_id):
+            self.graph.invoke(initial, self._config(session_id), context=self.context)
+            return self._settle(session_id, last_grade=None)
+
+    def current(self, session_id: str) -> Step:
+        """Where the session stands; finishes any step a crash interrupted. This is `resume`."""
+        record = self.store.get_session(session_id)
+        with self._session_lock(record.id):
+            return self._settle(record.id, last_grade=None)
+
+    def answer(self, session_id: str, text: str, audio_ref: str | None = None) -> Step:
+        """Give the answer to the pending prompt: stored first, then graded, then the next prompt."""
+        text = _clean_answer(text)
+        record = self.store.get_session(session_id)
+        with self._session_lock(record.id):
+            pending = self._pending(record.id)
+            if pending is None:
+                raise AnswerError("this interview is not waiting for an answer (it has finished)")
+            self.store.record_answer(record.id, pending["turn"], text, audio_ref)
+            return self._resume_with_stored(record.id, pending)
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _resume_with_stored(self, session_id: str, pending: PendingPrompt) -> Step:
+        turn = self.store.turn(session_id, pending["turn"])
+        assert turn is not None and turn.answer_text is not None
+        self.graph.invoke(Command(resume=turn.answer_text), self._config(session_id), context=self.context)
+        return self._settle(session_id, last_grade=self.store.grade_for(session_id, pending["turn"]))
+
+    def _settle(self, session_id: str, last_grade: Grade | None) -> Step:
+        """Run the graph until it waits for an answer the database does not already hold, or ends."""
+        config = self._config(session_id)
+        for _ in range(1000):  # bounded: each pass answers a stored turn or finishes a step
+            snapshot = self.graph.get_state(config)
+            if not snapshot.values:
+                # Killed after the session row was written but before the first checkpoint.
+                record = self.store.get_session(session_id)
+                initial = {
+                    "session_id": session_id,
+                    "track": record.track,
+                    "level": record.level,
+                    "n_questions": record.n_questions,
+                    "session_budget_s": None,
+                }
+                self.graph.invoke(initial, config, context=self.context)
+                continue
+            pending = self._pending(session_id, snapshot)
+            if pending is not None:
+                turn = self.store.turn(session_id, pending["turn"])
+                if turn is not None and turn.answer_text is not None:
+                    # The answer was saved but the crash came before the graph took it.
+                    self.graph.invoke(Command(resume=turn.answer_text), config, context=self.context)
+                    last_grade = self.store.grade_for(session_id, pending["turn"])
+                    continue
+                return Step(session_id, pending, last_grade, None)
+            if snapshot.next:
+                # Killed inside a node (grading, say): run on from the last checkpoint.
+                self.graph.invoke(None, config, context=self.context)
+                continue
+            return Step(session_id, None, last_grade, snapshot.values.get("summary"))
+        raise RuntimeError(f"session {session_id} did not settle")  # pragma: no cover
+
+    def _pending(self, session_id: str, snapshot: Any = None) -> PendingPrompt | None:
+        snapshot = snapshot or self.graph.get_state(self._config(session_id))
+        for task in snapshot.tasks:
+            for intr in task.interrupts:
+                return intr.value  # type: ignore[no-any-return]
+        return None
+
+    @staticmethod
+    def _config(session_id: str) -> dict[str, Any]:
+        return {"configurable": {"thread_id": session_id}}
+
+    @contextmanager
+    def _session_lock(self, session_id: str) -> Iterator[None]:
+        with self._locks_guard:
+            lock = self._locks.setdefault(session_id, threading.Lock())
+        with lock:
+            yield
+
+
+def _clean_answer(text: str) -> str:
+    if not isinstance(text, str):
+        raise AnswerError("an answer must be text")
+    # Control characters (other than newlines and tabs) are noise from pasting, never content.
+    cleaned = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable() or ord(ch) > 0x9F)
+    cleaned = cleaned.strip()
+    if not cleaned:
+        raise AnswerError("the answer is empty: type an answer and submit again")
+    if len(cleaned) > MAX_ANSWER_CHARS:
+        raise AnswerError(
+            f"the answer is {len(cleaned):,} characters; the limit is {MAX_ANSWER_CHARS:,}. Shorten it and submit again."
+        )
+    return cleaned
+
+
