@@ -204,5 +204,3 @@ def _clean_answer(text: str) -> str:
             f"the answer is {len(cleaned):,} characters; the limit is {MAX_ANSWER_CHARS:,}. Shorten it and submit again."
         )
     return cleaned
-
-

@@ -50,7 +50,7 @@ class Settings(BaseModel):
         if self.checkpoint_url:
             return self.checkpoint_url
         if self.db_url and self.db_url.startswith(("postgresql", "postgres")):
-            return self.db_url.replace("postgresql+psycopg://", "postgresql://")
+            return self.db_url.replace("postgresql+psycopg://", "postgresql://", 1)
         return str(self.data_dir / "checkpoints.db")
 
 

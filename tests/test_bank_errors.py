@@ -35,15 +35,47 @@ def test_a_valid_user_bank_loads_with_shared_criteria(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("level: mid", "level: expert", ["bank.yaml:7:", "questions[0] (acme-feature-store) level", "'junior', 'mid' or 'senior'"]),
-        ("    rubric: acme-feature-store", "    rubric: acme-nothing", ["question acme-feature-store", "rubric 'acme-nothing' does not exist"]),
-        ("key_point: point-in-time", "key_point: point-in-tim", ["follow_ups[1].key_point 'point-in-tim' is not a key point of rubric 'acme-feature-store'"]),
-        ("extends: [technical-accuracy, communication]", "extends: [technical-acuracy]", ["extends unknown rubric 'technical-acuracy'"]),
+        (
+            "level: mid",
+            "level: expert",
+            ["bank.yaml:7:", "questions[0] (acme-feature-store) level", "'junior', 'mid' or 'senior'"],
+        ),
+        (
+            "    rubric: acme-feature-store",
+            "    rubric: acme-nothing",
+            ["question acme-feature-store", "rubric 'acme-nothing' does not exist"],
+        ),
+        (
+            "key_point: point-in-time",
+            "key_point: point-in-tim",
+            ["follow_ups[1].key_point 'point-in-tim' is not a key point of rubric 'acme-feature-store'"],
+        ),
+        (
+            "extends: [technical-accuracy, communication]",
+            "extends: [technical-acuracy]",
+            ["extends unknown rubric 'technical-acuracy'"],
+        ),
         ("time_budget_s: 180", "time_budgt_s: 180", ["time_budgt_s", "Extra inputs are not permitted"]),
-        ("        weight: 1\n", "        weight: 0\n", ["rubrics[0] (acme-feature-store) key_points.2.weight", "greater than 0"]),
-        ("    source:\n      file: acme-handbook\n      section: Data platform\n", "", ["questions[0] (acme-feature-store) source", "Field required"]),
+        (
+            "        weight: 1\n",
+            "        weight: 0\n",
+            ["rubrics[0] (acme-feature-store) key_points.2.weight", "greater than 0"],
+        ),
+        (
+            "    source:\n      file: acme-handbook\n      section: Data platform\n",
+            "",
+            ["questions[0] (acme-feature-store) source", "Field required"],
+        ),
     ],
-    ids=["bad-enum", "dangling-rubric", "unknown-follow-up-key-point", "unknown-extends", "misspelt-field", "zero-weight", "missing-source"],
+    ids=[
+        "bad-enum",
+        "dangling-rubric",
+        "unknown-follow-up-key-point",
+        "unknown-extends",
+        "misspelt-field",
+        "zero-weight",
+        "missing-source",
+    ],
 )
 def test_broken_fixture_messages(tmp_path, old, new, expected):
     assert old in GOOD
@@ -54,9 +86,13 @@ def test_broken_fixture_messages(tmp_path, old, new, expected):
 
 def test_too_few_key_points_and_follow_ups(tmp_path):
     text = GOOD.replace(
-        "      - key_point: point-in-time\n        prompt: How do you build a training set without leaking future values?\n", ""
+        "      - key_point: point-in-time\n        prompt: How do you build a training set without leaking future values?\n",
+        "",
     )
-    text = text.replace("      - id: reuse\n        statement: Features are shared and reused across teams and models.\n        weight: 1\n        terms: [reuse, shared features, discoverability]\n", "")
+    text = text.replace(
+        "      - id: reuse\n        statement: Features are shared and reused across teams and models.\n        weight: 1\n        terms: [reuse, shared features, discoverability]\n",
+        "",
+    )
     messages = "\n".join(_messages(_bank_with(tmp_path, text)))
     assert "follow_ups: List should have at least 2 items" in messages
     assert "needs at least 3 key_points, has 2" in messages
@@ -79,7 +115,11 @@ def test_duplicate_ids_across_files_name_both_places(tmp_path):
 
 
 def test_one_bad_question_does_not_hide_the_others(tmp_path):
-    second = GOOD.split("rubrics:")[0].replace("acme-feature-store\n    tracks", "acme-second\n    tracks").replace("questions:\n", "")
+    second = (
+        GOOD.split("rubrics:")[0]
+        .replace("acme-feature-store\n    tracks", "acme-second\n    tracks")
+        .replace("questions:\n", "")
+    )
     text = GOOD.replace("rubrics:", second.replace("level: mid", "level: wizard") + "rubrics:")
     bank = load_bank(_bank_with(tmp_path, text))
     assert "acme-feature-store" in bank.questions

@@ -82,7 +82,11 @@ def load_bank(path: Path | None = None) -> Bank:
     collected, not raised; call :meth:`Bank.raise_for_errors` to insist on a clean bank.
     """
     if path is None:
-        sources = [(f, f) for root in (shipped_data_dir("question_bank"), shipped_data_dir("rubrics")) for f in yaml_files(root)]
+        sources = [
+            (f, f)
+            for root in (shipped_data_dir("question_bank"), shipped_data_dir("rubrics"))
+            for f in yaml_files(root)
+        ]
         roots: tuple[Path, ...] = (shipped_data_dir("question_bank"), shipped_data_dir("rubrics"))
     else:
         if not path.is_dir():
@@ -126,7 +130,12 @@ def _add_unique(
     if item_id in store:
         first_path, first_line = where[(kind, item_id)]
         problems.append(
-            BankProblem(located.path, located.line, f"{kind} {item_id}", f"duplicate id (first defined at {first_path}:{first_line})")
+            BankProblem(
+                located.path,
+                located.line,
+                f"{kind} {item_id}",
+                f"duplicate id (first defined at {first_path}:{first_line})",
+            )
         )
         return
     store[item_id] = located.item
@@ -162,7 +171,11 @@ def _cross_check(
             continue
         used.add(rubric.id)
         if rubric.shared:
-            report("question", question.id, f"rubric '{rubric.id}' is a shared rubric; a question needs one with key points")
+            report(
+                "question",
+                question.id,
+                f"rubric '{rubric.id}' is a shared rubric; a question needs one with key points",
+            )
             continue
         for index, follow_up in enumerate(question.follow_ups):
             if rubric.key_point(follow_up.key_point) is None:
@@ -183,7 +196,13 @@ def _cross_check(
     }
     for track in sorted(present - with_misconceptions, key=lambda t: t.value):
         problems.append(
-            BankProblem(None, None, f"track {track.value}", "no rubric in this track lists a misconception", ProblemLevel.WARNING)
+            BankProblem(
+                None,
+                None,
+                f"track {track.value}",
+                "no rubric in this track lists a misconception",
+                ProblemLevel.WARNING,
+            )
         )
     return problems
 

@@ -7,7 +7,7 @@ and threads without anyone mutating it underneath the others.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
@@ -16,7 +16,7 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]$",
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-class Track(str, Enum):
+class Track(StrEnum):
     """A role track. ``core`` holds what every loop tests: fundamentals, system design, behavioral."""
 
     CLASSICAL_ML = "classical-ml"
@@ -31,7 +31,7 @@ class Track(str, Enum):
 ROLE_TRACKS: tuple[Track, ...] = tuple(t for t in Track if t is not Track.CORE)
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     JUNIOR = "junior"
     MID = "mid"
     SENIOR = "senior"
@@ -44,14 +44,14 @@ class Level(str, Enum):
 _LEVEL_RANK = {Level.JUNIOR: 0, Level.MID: 1, Level.SENIOR: 2}
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     CONCEPT = "concept"
     SCENARIO = "scenario"  # includes debugging: "the model does X in production, what do you do?"
     DESIGN = "design"
     BEHAVIORAL = "behavioral"
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     MINOR = "minor"
     MAJOR = "major"
     CRITICAL = "critical"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ SKIPPED_DIRS = frozenset({"eval"})
 _SECTIONS: dict[str, type[BaseModel]] = {"questions": Question, "rubrics": Rubric}
 
 
-class ProblemLevel(str, Enum):
+class ProblemLevel(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -103,7 +103,9 @@ def read_bank_file(path: Path, shown_as: Path | None = None) -> FileContents:
     for key in data:
         if key not in _SECTIONS:
             contents.problems.append(
-                BankProblem(shown, _line_of(node, (key,)), str(key), "unknown top-level key (expected 'questions' or 'rubrics')")
+                BankProblem(
+                    shown, _line_of(node, (key,)), str(key), "unknown top-level key (expected 'questions' or 'rubrics')"
+                )
             )
     for section, model in _SECTIONS.items():
         items = data.get(section) or []

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.markdown import Markdown
-from rich.panel import Panel
 from rich.table import Table
 
 from interviewer.bank import Bank, Kind, Level, Track, coverage, load_bank
@@ -17,14 +17,14 @@ bank_app = typer.Typer(help="Inspect and validate question banks.", no_args_is_h
 _out = Console()
 
 BankOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--bank", help="A folder with your own questions and rubrics (default: the shipped bank)."),
 ]
 
 
 @bank_app.command("validate")
 def validate(
-    path: Annotated[Optional[Path], typer.Argument(help="Bank folder to check (default: the shipped bank).")] = None,
+    path: Annotated[Path | None, typer.Argument(help="Bank folder to check (default: the shipped bank).")] = None,
 ) -> None:
     """Check every file of a bank and print its coverage; exit 1 on any error."""
     bank = load_bank(path)
@@ -39,9 +39,9 @@ def validate(
 
 @bank_app.command("list")
 def list_questions(
-    track: Annotated[Optional[Track], typer.Option("--track", "-t", help="Only this track.")] = None,
-    level: Annotated[Optional[Level], typer.Option("--level", "-l")] = None,
-    kind: Annotated[Optional[Kind], typer.Option("--kind", "-k")] = None,
+    track: Annotated[Track | None, typer.Option("--track", "-t", help="Only this track.")] = None,
+    level: Annotated[Level | None, typer.Option("--level", "-l")] = None,
+    kind: Annotated[Kind | None, typer.Option("--kind", "-k")] = None,
     bank_path: BankOption = None,
 ) -> None:
     """List questions, one per line."""
@@ -84,10 +84,14 @@ def question_markdown(bank: Bank, question_id: str) -> str:
     lines += ["", "## Follow-ups"]
     lines += [f"- *({f.key_point})* {f.prompt}" for f in q.follow_ups]
     lines += ["", f"## Rubric `{rubric.id}`: {rubric.title}", "", "### Key points"]
-    lines += [f"- **{k.id}** (weight {k.weight:g}): {k.statement}  \n  terms: {', '.join(k.terms)}" for k in rubric.key_points]
+    lines += [
+        f"- **{k.id}** (weight {k.weight:g}): {k.statement}  \n  terms: {', '.join(k.terms)}" for k in rubric.key_points
+    ]
     if rubric.misconceptions:
         lines += ["", "### Misconceptions"]
-        lines += [f"- **{m.severity.value}** — {m.claim}  \n  *Correction:* {m.correction}" for m in rubric.misconceptions]
+        lines += [
+            f"- **{m.severity.value}** — {m.claim}  \n  *Correction:* {m.correction}" for m in rubric.misconceptions
+        ]
     lines += ["", "### Criteria"]
     for c in bank.criteria_for(rubric):
         lines.append(f"- **{c.name}** (weight {c.weight:g})")
@@ -102,13 +106,15 @@ def coverage_table(bank: Bank) -> Table:
     """Questions per track x level (rows) x kind (columns)."""
     counts = coverage(bank)
     kinds = list(Kind)
-    table = Table(title="Coverage: questions per track, level and kind")
-    table.add_column("track")
-    table.add_column("level")
+    # No vertical rules: the table must fit an 80-column terminal without truncating names.
+    table = Table(title="Coverage: questions per track, level and kind", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0), pad_edge=False)
+    table.add_column("track", no_wrap=True)
+    table.add_column("level", no_wrap=True)
     for kind in kinds:
         table.add_column(kind.value, justify="right")
     table.add_column("total", justify="right", style="bold")
-    table.add_column("misconceptions", justify="right")
+    table.add_column("pitfalls", justify="right")
+    table.caption = "pitfalls: misconceptions the track's rubrics watch for"
     tracks = [t for t in Track if any(key[0] is t for key in counts)]
     for track in tracks:
         track_questions = bank.for_track(track)
@@ -117,7 +123,9 @@ def coverage_table(bank: Bank) -> Table:
             row = [counts[(track, level, kind)] for kind in kinds]
             table.add_row(track.value if i == 0 else "", level.value, *map(str, row), str(sum(row)), "")
         totals = [sum(counts[(track, level, kind)] for level in Level) for kind in kinds]
-        table.add_row("", "[bold]all[/]", *map(str, totals), str(len(track_questions)), str(misconceptions), end_section=True)
+        table.add_row(
+            "", "[bold]all[/]", *map(str, totals), str(len(track_questions)), str(misconceptions), end_section=True
+        )
     return table
 
 

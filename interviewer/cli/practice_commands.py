@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -27,20 +27,22 @@ ANSWER_SEPARATOR = "---"
 #: Exit code when scripted answers run out before the interview ends (it stays resumable).
 EXIT_OUT_OF_ANSWERS = 3
 
-ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="TOML config file.")]
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="TOML config file.")]
 JudgeOption = Annotated[
-    Optional[str], typer.Option("--judge", help="rubric (offline default), llamacpp, openai or anthropic.")
+    str | None, typer.Option("--judge", help="rubric (offline default), llamacpp, openai or anthropic.")
 ]
-JudgeModelOption = Annotated[Optional[str], typer.Option("--judge-model", help="Model name for the judge.")]
+JudgeModelOption = Annotated[str | None, typer.Option("--judge-model", help="Model name for the judge.")]
 JudgeBaseUrlOption = Annotated[
-    Optional[str], typer.Option("--judge-base-url", help="An OpenAI-compatible server for the openai judge.")
+    str | None, typer.Option("--judge-base-url", help="An OpenAI-compatible server for the openai judge.")
 ]
 JudgeModelPathOption = Annotated[
-    Optional[Path], typer.Option("--judge-model-path", help="GGUF file for the llamacpp judge.")
+    Path | None, typer.Option("--judge-model-path", help="GGUF file for the llamacpp judge.")
 ]
 AnswersOption = Annotated[
-    Optional[str],
-    typer.Option("--answers", help=f"Read answers from a file ('-' for stdin), separated by lines of '{ANSWER_SEPARATOR}'."),
+    str | None,
+    typer.Option(
+        "--answers", help=f"Read answers from a file ('-' for stdin), separated by lines of '{ANSWER_SEPARATOR}'."
+    ),
 ]
 
 
@@ -52,14 +54,14 @@ def practice(
     track: Annotated[Track, typer.Option("--track", "-t", help="Role track.")] = Track.LLM_APP,
     level: Annotated[Level, typer.Option("--level", "-l", help="Starting level; adapts to your answers.")] = Level.MID,
     questions: Annotated[int, typer.Option("--questions", "-n", min=1, max=30, help="Main questions.")] = 5,
-    minutes: Annotated[Optional[float], typer.Option("--minutes", help="Session time budget.")] = None,
+    minutes: Annotated[float | None, typer.Option("--minutes", help="Session time budget.")] = None,
     answers: AnswersOption = None,
     judge: JudgeOption = None,
     judge_model: JudgeModelOption = None,
     judge_base_url: JudgeBaseUrlOption = None,
     judge_model_path: JudgeModelPathOption = None,
-    max_follow_ups: Annotated[Optional[int], typer.Option("--max-follow-ups", help="Per question (default 2).")] = None,
-    bank: Annotated[Optional[Path], typer.Option("--bank", help="Your own bank folder.")] = None,
+    max_follow_ups: Annotated[int | None, typer.Option("--max-follow-ups", help="Per question (default 2).")] = None,
+    bank: Annotated[Path | None, typer.Option("--bank", help="Your own bank folder.")] = None,
     config: ConfigOption = None,
 ) -> None:
     """Take a text interview in the terminal. Ctrl-C pauses it; `interviewer resume ID` continues."""
@@ -226,12 +228,16 @@ def _read_answer() -> str:
 
 
 def _print_grade(grade: Grade) -> None:
-    marks = {Coverage.COVERED: "[green]✔ covered[/]", Coverage.PARTIAL: "[yellow]◐ partial[/]", Coverage.MISSED: "[red]✘ missed[/]"}
+    marks = {
+        Coverage.COVERED: "[green]✔ covered[/]",
+        Coverage.PARTIAL: "[yellow]◐ partial[/]",
+        Coverage.MISSED: "[red]✘ missed[/]",
+    }
     lines = [f"Score [bold]{grade.overall}[/]/100 · confidence {grade.confidence:.0%} · judge {grade.judge.provider}"]
     if grade.judge.fallback_from:
         lines[0] += f" (fallback: {grade.judge.fallback_from} failed)"
     for kp in grade.key_points:
-        quote = f' — “{kp.evidence[0]}”' if kp.evidence else ""
+        quote = f" — “{kp.evidence[0]}”" if kp.evidence else ""
         lines.append(f"  {marks[kp.status]} {kp.key_point_id}{quote}")
     for m in grade.misconceptions:
         lines.append(f"  [red]⚠ misconception[/] “{m.evidence}” → {m.correction}")

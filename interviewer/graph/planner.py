@@ -95,9 +95,7 @@ def next_level(current: Level, score: int) -> Level:
     return order[index]
 
 
-def adapt_question(
-    bank: Bank, planned_id: str, level: Level, used: Iterable[str], avoid: Iterable[str] = ()
-) -> str:
+def adapt_question(bank: Bank, planned_id: str, level: Level, used: Iterable[str], avoid: Iterable[str] = ()) -> str:
     """The planned question, or a same-track, same-kind question at ``level`` on an unused topic."""
     planned = bank.question(planned_id)
     if planned.level is level:

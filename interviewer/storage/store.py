@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +40,10 @@ def _make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
+    # psycopg 3 is the driver we ship; a plain postgresql:// URL would ask SQLAlchemy for psycopg2.
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            url = "postgresql+psycopg://" + url.removeprefix(plain)
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -224,5 +227,3 @@ def _reason(exc: SQLAlchemyError) -> str:
     # is what a user can act on; SQLAlchemy's wrapper adds SQL and links.
     orig = getattr(exc, "orig", None)
     return str(orig) if orig is not None else str(exc).splitlines()[0]
-
-
