@@ -39,7 +39,7 @@ def _cli(args: list[str], data_dir: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "interviewer", *args],
         env=_env(data_dir),
-        stdout=subprocess.DEVNULL,
+        stdout=open(data_dir.parent / f"out-{time.monotonic_ns()}.txt", "wb"),
         stderr=subprocess.PIPE,
     )
 
@@ -59,6 +59,47 @@ def _check_consistent(store: SessionStore, session_id: str) -> list[str]:
     return answered
 
 
+def _answered(data_dir: Path, session_id: str | None) -> int:
+    db = data_dir / "interviewer.db"
+    if session_id is None or not db.exists():
+        return 0
+    import sqlite3
+
+    with sqlite3.connect(db, timeout=5) as conn:
+        row = conn.execute(
+            "SELECT COUNT(*) FROM turn WHERE session_id = ? AND answer_text IS NOT NULL", (session_id,)
+        ).fetchone()
+    return int(row[0])
+
+
+def _kill_at_random_moment(
+    proc: subprocess.Popen[bytes], rng: random.Random, data_dir: Path, session_id: str | None, before: int, attempt: int
+) -> bool:
+    """SIGKILL the CLI somewhere in its run; False if it finished first.
+
+    Every third kill is at a random time (start-up, model loading, planning); the others come a
+    random few milliseconds after the k-th new answer reaches the database, which lands them in
+    grading, checkpoint writes and the next question's planning.
+    """
+    deadline = time.monotonic() + 120
+    if attempt % 3 == 0 or session_id is None:
+        try:
+            proc.wait(timeout=rng.uniform(0.2, 4.0))
+            return False
+        except subprocess.TimeoutExpired:
+            pass
+    else:
+        target = before + rng.randint(1, 2)
+        while proc.poll() is None and _answered(data_dir, session_id) < target and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0.0, 0.08))
+        if proc.poll() is not None:
+            return False
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    return True
+
+
 @pytest.mark.slow
 def test_sigkill_at_random_moments_then_resume_loses_nothing(tmp_path):
     rng = random.Random(20261123)
@@ -66,23 +107,20 @@ def test_sigkill_at_random_moments_then_resume_loses_nothing(tmp_path):
     store = None
     session_id = None
     kills = 0
-    for attempt in range(12):
+    for attempt in range(20):
         answered = _check_consistent(store, session_id) if session_id else []
         rest = _answers_file(tmp_path / f"answers-{attempt}.txt", ANSWERS[len(answered) :])
         if session_id is None:
-            args = ["practice", "--track", "classical-ml", "--level", "mid", "--questions", "4", "--answers", str(rest)]
+            args = ["practice", "--track", "classical-ml", "--level", "mid", "--questions", "5", "--answers", str(rest)]
         else:
             args = ["resume", session_id, "--answers", str(rest)]
         proc = _cli(args, data_dir)
-        delay = rng.uniform(0.5, 12.0)
-        try:
-            proc.wait(timeout=delay)
-        except subprocess.TimeoutExpired:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
+        if _kill_at_random_moment(proc, rng, data_dir, session_id, len(answered), attempt):
             kills += 1
+            print('attempt', attempt, 'killed; answered', _answered(data_dir, session_id))
         else:
-            assert proc.returncode == 0, proc.stderr.read().decode()
+            print('attempt', attempt, 'exited', proc.returncode, proc.stderr.read().decode()[-300:])
+            assert proc.returncode == 0
         if store is None and (data_dir / "interviewer.db").exists():
             store = SessionStore(sqlite_url(data_dir / "interviewer.db"))
         if store is not None and session_id is None:
@@ -109,4 +147,4 @@ def test_sigkill_at_random_moments_then_resume_loses_nothing(tmp_path):
     turns = store.turns(session_id)
     assert len(answered) == len(turns)
     assert sorted(store.grades(session_id)) == [t.index for t in turns]
-    assert len({t.question_id for t in turns if t.kind == "main"}) == 4
+    assert len({t.question_id for t in turns if t.kind == "main"}) == 5

@@ -27,6 +27,11 @@ DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
 
 _lock = threading.Lock()
 _loaded: dict[tuple[str, str], SentenceTransformer] = {}
+# Hugging Face fast tokenizers raise "Already borrowed" when one instance is used from two threads
+# at once, so encoding is serialised; the model already uses every core for one batch.
+_encode_lock = threading.Lock()
+_cache_lock = threading.Lock()
+_cache: dict[tuple[int, tuple[str, ...]], np.ndarray] = {}
 
 
 def default_model_path() -> Path:
@@ -93,11 +98,28 @@ def embed(texts: list[str], model: SentenceTransformer | None = None) -> np.ndar
         dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         dim = dimension() or 0
         return np.zeros((0, dim), dtype=np.float32)
-    vectors = model.encode(
-        texts,
-        batch_size=32,
-        convert_to_numpy=True,
-        normalize_embeddings=True,
-        show_progress_bar=False,
-    )
+    with _encode_lock:
+        vectors = model.encode(
+            texts,
+            batch_size=32,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
     return np.asarray(vectors, dtype=np.float32)
+
+
+def embed_cached(texts: tuple[str, ...], model: SentenceTransformer | None = None) -> np.ndarray:
+    """:func:`embed` for texts that recur, such as a rubric's statements: computed once per process
+    and model, always as the same batch, so the vectors (and every grade built on them) never
+    depend on what was embedded before. Treat the result as read-only."""
+    model = model if model is not None else load_embedder()
+    key = (id(model), texts)
+    with _cache_lock:
+        vectors = _cache.get(key)
+    if vectors is None:
+        vectors = embed(list(texts), model)
+        vectors.flags.writeable = False
+        with _cache_lock:
+            vectors = _cache.setdefault(key, vectors)
+    return vectors

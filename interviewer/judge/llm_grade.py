@@ -9,12 +9,9 @@ Nothing the model returns is taken on trust:
   point left without a verified quote becomes missed; each drop lowers the confidence;
 - the overall score is computed in code (``overall_score``), never read from the model.
 
-Prompt injection is handled before the model sees anything (:func:`prepare_request`): sentences
-that ``injection.detect_injection`` flags are cut out of the answer, the model grades what is
-left, and quotes are only accepted from what is left. So an injected sentence can neither
-instruct the grader nor serve as evidence, and the grade cannot exceed the grade of the same
-answer without it. (A cap was the alternative; it needs a second "clean" grade to cap against,
-which is this same removal done twice.)
+Quotes are accepted only from the text the model was shown: with prompt injection, that is the
+answer with the injected sentences cut out (``llm_prompt.prepare_request``), so an injected
+sentence can never serve as evidence either.
 """
 
 from __future__ import annotations
@@ -22,7 +19,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -40,7 +36,7 @@ from interviewer.judge.grade import (
     Strength,
     overall_score,
 )
-from interviewer.judge.llm_prompt import LLMGradeOutput, build_messages
+from interviewer.judge.llm_prompt import LLMGradeOutput, PreparedRequest
 
 #: Each dropped quote or unsupported claim multiplies the confidence by this.
 DROP_PENALTY = 0.85
@@ -53,11 +49,9 @@ MAX_QUOTES_PER_POINT = 3
 MAX_NOTES = 5
 MAX_TEXT_CHARS = 500
 
+_STATUS = {"covered": Coverage.COVERED, "partial": Coverage.PARTIAL}
 _EXPECTED_KEYS = frozenset(LLMGradeOutput.model_fields)
 _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
-# A sentence: up to terminal punctuation followed by whitespace (so "0.8" does not split) or a
-# line end. Spans keep the answer's own characters so that removing one leaves the rest verbatim.
-_SENTENCE = re.compile(r"\S[^\n]*?(?:[.!?]+(?=\s|$)|(?=\n)|$)")
 _MAX_DECODE_TRIES = 20
 
 
@@ -100,8 +94,11 @@ def parse_output(raw: str | Mapping[str, Any]) -> LLMGradeOutput:
         items = data.get(key)
         if items is None:
             continue
+        if isinstance(items, dict) and key in ("criteria", "key_points"):
+            # The keyed form the schema asks for: {"<id>": {...}}; the list form is also read.
+            items = [{**value, "id": item_id} for item_id, value in items.items() if isinstance(value, dict)]
         if not isinstance(items, list):
-            raise MalformedOutput(f"the judge's '{key}' is not a list")
+            raise MalformedOutput(f"the judge's '{key}' is neither a list nor an object keyed by id")
         cleaned[key] = [item for item in items if _valid_item(key, item)]
     improvements = data.get("improvements")
     if isinstance(improvements, list):
@@ -122,97 +119,25 @@ def _valid_item(key: str, item: Any) -> bool:
     return True
 
 
-# --- Injection ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PreparedRequest:
-    """A request made ready for an LLM: injected text removed, messages built."""
-
-    original: GradingRequest
-    #: The request the model grades: the original with injected sentences cut out.
-    graded: GradingRequest
-    messages: list[dict[str, str]]
-    #: Reasons from ``detect_injection``; empty when the answer is clean.
-    injection: list[str] = field(default_factory=list)
-    #: The sentences cut out, in the candidate's own characters.
-    removed: list[str] = field(default_factory=list)
-
-    @property
-    def has_content(self) -> bool:
-        """Whether anything gradable is left (no words means no model call is needed)."""
-        return any(ch.isalnum() for ch in self.graded.answer_text)
-
-
-def _detect(text: str) -> list[str]:
-    # Imported here so that the LLM judges load even while injection.py is being changed, and so
-    # that importing a provider does not pull in the detector's dependencies before a grade.
-    from interviewer.judge.injection import detect_injection
-
-    return list(detect_injection(text))
-
-
-def _flagged_spans(answer: str) -> list[tuple[int, int]]:
-    """Character spans of ``answer`` to remove: the smallest runs of sentences the detector flags."""
-    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(answer)]
-    for width in (1, 2, 3):
-        spans = [
-            (sentences[i][0], sentences[i + width - 1][1])
-            for i in range(len(sentences) - width + 1)
-            if _detect(answer[sentences[i][0] : sentences[i + width - 1][1]])
-        ]
-        if spans:
-            return spans
-    # The detector sees an attack in the whole answer but in no short run of it: drop it all.
-    return [(0, len(answer))]
-
-
-def _cut(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[str]]:
-    keep, removed, pos = [], [], 0
-    for start, end in sorted(spans):
-        start = max(start, pos)
-        if end <= start:
-            continue
-        keep.append(text[pos:start])
-        removed.append(text[start:end])
-        pos = end
-    keep.append(text[pos:])
-    return "".join(keep), removed
-
-
-def prepare_request(request: GradingRequest) -> PreparedRequest:
-    """Detect injection, cut the injected sentences out, and build the messages for the model."""
-    reasons = _detect(request.answer_text)
-    if not reasons:
-        return PreparedRequest(request, request, build_messages(request))
-    exchanges, removed = [], []
-    for exchange in request.exchanges:
-        if _detect(exchange.answer):
-            kept, cut = _cut(exchange.answer, _flagged_spans(exchange.answer))
-            exchange, removed = replace(exchange, answer=kept.strip()), removed + cut
-        exchanges.append(exchange)
-    if not removed:
-        # Flagged only across answers (e.g. split over two follow-ups): none of them can be trusted.
-        removed = [e.answer for e in request.exchanges]
-        exchanges = [replace(e, answer="") for e in request.exchanges]
-    graded = replace(request, exchanges=exchanges)
-    return PreparedRequest(request, graded, build_messages(graded), reasons, removed)
-
-
 # --- Building the grade -----------------------------------------------------------------------------
 
 
 class _Evidence:
-    """Verifies quotes against the graded text and counts what had to be dropped."""
+    """Verifies quotes against the graded text and counts the claims that had to be dropped."""
 
     def __init__(self, prepared: PreparedRequest) -> None:
         self._graded = prepared.graded.answer_text
         self._original = prepared.original.answer_text
+        #: Quotes given but not found in the answer.
         self.dropped = 0
+        #: Claims (coverage, a misconception, a strength) made with no quote at all.
+        self.unsupported = 0
 
-    def verify(self, quote: str) -> str | None:
+    def verify(self, quote: str, *, claim: bool = False) -> str | None:
+        """The answer's own span for ``quote``, or None (counted when ``claim`` rests on it alone)."""
         quote = quote.strip()
         if not quote:
+            self.unsupported += claim
             return None
         span = find_quote(quote, self._graded)
         # A span found in the cleaned text may straddle a removed sentence; it must also be
@@ -235,6 +160,66 @@ def _text(value: str) -> str:
     return " ".join(value.split())[:MAX_TEXT_CHARS]
 
 
+def _criteria(output: LLMGradeOutput, request: GradingRequest) -> tuple[list[CriterionScore], bool]:
+    """A score per rubric criterion, in rubric order; True when some had to be filled in."""
+    given = _first_by_id(output.criteria, {c.id for c in request.criteria})
+    scores, filled = [], False
+    for criterion in request.criteria:
+        item = given.get(criterion.id)
+        if item is None:
+            filled = True
+            scores.append(
+                CriterionScore(criterion_id=criterion.id, level=0, justification="Not assessed by the judge.")
+            )
+        else:
+            justification = _text(item.justification) or "No justification given."
+            scores.append(CriterionScore(criterion_id=criterion.id, level=item.level, justification=justification))
+    return scores, filled
+
+
+def _key_points(
+    output: LLMGradeOutput, request: GradingRequest, evidence: _Evidence
+) -> tuple[list[KeyPointResult], bool]:
+    """A result per rubric key point; covered/partial only with a verified quote."""
+    given = _first_by_id(output.key_points, {k.id for k in request.rubric.key_points})
+    results, filled = [], False
+    for point in request.rubric.key_points:
+        item = given.get(point.id)
+        status = Coverage.MISSED if item is None else _STATUS.get(item.status, Coverage.MISSED)
+        filled = filled or item is None
+        quotes: list[str] = []
+        if item is not None and status is not Coverage.MISSED:
+            for quote in item.quotes[:MAX_QUOTES_PER_POINT]:
+                span = evidence.verify(quote)
+                if span is not None and span not in quotes:
+                    quotes.append(span)
+            if not quotes:
+                # A coverage claim the answer does not back is not a coverage claim.
+                evidence.unsupported += 1
+                status = Coverage.MISSED
+        results.append(KeyPointResult(key_point_id=point.id, status=status, evidence=quotes))
+    return results, filled
+
+
+def _misconceptions(output: LLMGradeOutput, request: GradingRequest, evidence: _Evidence) -> list[MisconceptionFound]:
+    known = {m.id: m for m in request.rubric.misconceptions}
+    found: list[MisconceptionFound] = []
+    for m_id, item in _first_by_id(output.misconceptions, set(known)).items():
+        span = evidence.verify(item.quote, claim=True)
+        if span is not None:
+            found.append(MisconceptionFound(misconception_id=m_id, evidence=span, correction=known[m_id].correction))
+    return found
+
+
+def _strengths(output: LLMGradeOutput, evidence: _Evidence) -> list[Strength]:
+    strengths: list[Strength] = []
+    for item in output.strengths:
+        span = evidence.verify(item.quote, claim=True)
+        if span is not None and _text(item.point) and len(strengths) < MAX_NOTES:
+            strengths.append(Strength(point=_text(item.point), evidence=span))
+    return strengths
+
+
 def build_grade(
     output: LLMGradeOutput,
     prepared: PreparedRequest,
@@ -246,72 +231,17 @@ def build_grade(
     request = prepared.original
     rubric = request.rubric
     evidence = _Evidence(prepared)
-    incomplete = False
-    unsupported = 0
-
-    given_criteria = _first_by_id(output.criteria, {c.id for c in request.criteria})
-    criteria: list[CriterionScore] = []
-    for criterion in request.criteria:
-        item = given_criteria.get(criterion.id)
-        if item is None:
-            incomplete = True
-            criteria.append(
-                CriterionScore(criterion_id=criterion.id, level=0, justification="Not assessed by the judge.")
-            )
-        else:
-            justification = _text(item.justification) or "No justification given."
-            criteria.append(CriterionScore(criterion_id=criterion.id, level=item.level, justification=justification))
-
-    given_points = _first_by_id(output.key_points, {k.id for k in rubric.key_points})
-    key_points: list[KeyPointResult] = []
-    for point in rubric.key_points:
-        item = given_points.get(point.id)
-        if item is None:
-            incomplete = True
-            key_points.append(KeyPointResult(key_point_id=point.id, status=Coverage.MISSED))
-            continue
-        status = {"covered": Coverage.COVERED, "partial": Coverage.PARTIAL}.get(item.status, Coverage.MISSED)
-        if status is Coverage.MISSED:
-            key_points.append(KeyPointResult(key_point_id=point.id, status=status))
-            continue
-        quotes: list[str] = []
-        for quote in item.quotes[:MAX_QUOTES_PER_POINT]:
-            span = evidence.verify(quote)
-            if span is not None and span not in quotes:
-                quotes.append(span)
-        if not quotes:
-            # A coverage claim the answer does not back is not a coverage claim.
-            unsupported += 1
-            status = Coverage.MISSED
-        key_points.append(KeyPointResult(key_point_id=point.id, status=status, evidence=quotes))
-
-    misconceptions: list[MisconceptionFound] = []
-    known = {m.id: m for m in rubric.misconceptions}
-    for m_id, item in _first_by_id(output.misconceptions, set(known)).items():
-        span = evidence.verify(item.quote)
-        if span is None:
-            unsupported += not item.quote.strip()
-            continue
-        misconceptions.append(
-            MisconceptionFound(misconception_id=m_id, evidence=span, correction=known[m_id].correction)
-        )
-
-    strengths: list[Strength] = []
-    for item in output.strengths:
-        point = _text(item.point)
-        span = evidence.verify(item.quote)
-        if span is None:
-            unsupported += not item.quote.strip()
-            continue
-        if point and len(strengths) < MAX_NOTES:
-            strengths.append(Strength(point=point, evidence=span))
+    criteria, criteria_filled = _criteria(output, request)
+    key_points, points_filled = _key_points(output, request, evidence)
+    misconceptions = _misconceptions(output, request, evidence)
+    strengths = _strengths(output, evidence)
 
     improvements = list(dict.fromkeys(t for t in (_text(i) for i in output.improvements) if t))[:MAX_NOTES]
-    missed = {r.key_point_id for r in key_points if r.status is Coverage.MISSED}
     if not improvements:
+        missed = {r.key_point_id for r in key_points if r.status is Coverage.MISSED}
         improvements = [f"Cover this: {k.statement}" for k in rubric.key_points if k.id in missed][:MAX_NOTES]
 
-    drops = evidence.dropped + unsupported
+    drops = evidence.dropped + evidence.unsupported
     confidence = base_confidence * DROP_PENALTY**drops
     flags: list[str] = []
     if prepared.injection:
@@ -319,7 +249,7 @@ def build_grade(
         confidence *= INJECTION_PENALTY
     if drops:
         flags.append("evidence-dropped")
-    if incomplete:
+    if criteria_filled or points_filled:
         flags.append("judge-output-incomplete")
         confidence *= INCOMPLETE_PENALTY
 

@@ -3,6 +3,9 @@
 A tool whose ``input_schema`` is the grade schema, together with ``tool_choice`` naming that
 tool, makes the model answer with exactly one structured call: no prose to strip, and the
 SDK hands back the decoded input.
+
+No sampling parameters are sent: the Messages API this SDK speaks has none (no temperature);
+the forced tool call and its schema are what keep replies consistent.
 """
 
 from __future__ import annotations
@@ -11,8 +14,7 @@ from typing import Any
 
 import anthropic
 
-from interviewer.judge.llm_grade import PreparedRequest
-from interviewer.judge.llm_prompt import SCHEMA_NAME, output_schema
+from interviewer.judge.llm_prompt import SCHEMA_NAME, PreparedRequest, output_schema
 from interviewer.judge.providers.llm_judge import Completion, LLMJudge, sdk_failure
 
 DEFAULT_MODEL = "claude-haiku-4-5"
@@ -46,14 +48,12 @@ class AnthropicJudge(LLMJudge):
         timeout_s: float = 60.0,
         max_retries: int = 2,
         backoff_s: float = 0.5,
-        temperature: float | None = 0.0,
         base_confidence: float = 0.8,
     ) -> None:
         super().__init__(
             model=model or DEFAULT_MODEL, max_retries=max_retries, backoff_s=backoff_s, base_confidence=base_confidence
         )
         self.base_url = base_url
-        self.temperature = temperature
         self._secret = api_key
         # The SDK's retries are off so that ours (LLMJudge) count transport and malformed replies alike.
         # A gateway or test server by base_url may need no key; the SDK insists on one.
@@ -74,8 +74,6 @@ class AnthropicJudge(LLMJudge):
             "tools": [grade_tool(prepared)],
             "tool_choice": {"type": "tool", "name": SCHEMA_NAME},
         }
-        if self.temperature is not None:
-            body["temperature"] = self.temperature
         try:
             response = self._client.messages.create(**body)
         except anthropic.AnthropicError as exc:

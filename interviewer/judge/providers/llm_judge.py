@@ -16,15 +16,8 @@ from typing import Any
 from interviewer.errors import JudgeError
 from interviewer.judge.base import GradingRequest
 from interviewer.judge.grade import Grade, JudgeInfo
-from interviewer.judge.llm_grade import (
-    MalformedOutput,
-    PreparedRequest,
-    build_grade,
-    empty_answer_output,
-    parse_output,
-    prepare_request,
-)
-from interviewer.judge.llm_prompt import PROMPT_VERSION
+from interviewer.judge.llm_grade import MalformedOutput, build_grade, empty_answer_output, parse_output
+from interviewer.judge.llm_prompt import PROMPT_VERSION, PreparedRequest, prepare_request
 
 #: Never wait longer than this between attempts, whatever a Retry-After header says.
 MAX_BACKOFF_S = 30.0

@@ -16,8 +16,7 @@ from typing import Any
 import openai
 
 from interviewer.errors import JudgeError
-from interviewer.judge.llm_grade import PreparedRequest
-from interviewer.judge.llm_prompt import SCHEMA_NAME, output_schema
+from interviewer.judge.llm_prompt import SCHEMA_NAME, PreparedRequest, output_schema
 from interviewer.judge.providers.llm_judge import Completion, LLMJudge, TransientError, redact, sdk_failure
 
 DEFAULT_MODEL = "gpt-4.1-mini"
@@ -39,6 +38,18 @@ def response_format(mode: str, prepared: PreparedRequest) -> dict[str, Any]:
         # Read by the llama-cpp-python server and compiled into a grammar, so the limits help.
         return {"type": "json_object", "schema": output_schema(prepared.graded, bounded=True)}
     return {"type": "json_object"}
+
+
+def rejects_response_format(exc: openai.APIStatusError) -> bool:
+    """Whether an error reply means "I do not take this response_format".
+
+    400/422 is how most servers say it. The llama-cpp-python server answers a request it cannot
+    validate with a 500 whose message names the field, so a 5xx counts only when it does.
+    """
+    if exc.status_code in (400, 422):
+        return True
+    message = str(exc.message).lower()
+    return exc.status_code >= 500 and ("response_format" in message or "json_schema" in message)
 
 
 class OpenAIJudge(LLMJudge):
@@ -69,9 +80,7 @@ class OpenAIJudge(LLMJudge):
         self._secret = api_key
         # The SDK's own retries are off: ours (in LLMJudge) also cover malformed replies and
         # share one budget with them.
-        self._client = openai.OpenAI(
-            api_key=api_key or _NO_KEY, base_url=base_url, timeout=timeout_s, max_retries=0
-        )
+        self._client = openai.OpenAI(api_key=api_key or _NO_KEY, base_url=base_url, timeout=timeout_s, max_retries=0)
         self._lock = threading.Lock()
         self._mode: str | None = None
         self._rejected: dict[str, str] = {}
@@ -116,10 +125,10 @@ class OpenAIJudge(LLMJudge):
         for i, mode in enumerate(modes):
             try:
                 response = self._client.chat.completions.create(**self._body(model, mode, prepared))
-            except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
-                # A 400/422 from a server that does not take this response_format: try the next
-                # one. Once a mode has worked, a 400 is about something else and is final.
-                if remembered is None and i + 1 < len(modes):
+            except openai.APIStatusError as exc:
+                # A server that does not take this response_format: try the next one. Once a mode
+                # has worked, an error is about something else and goes the usual way.
+                if remembered is None and i + 1 < len(modes) and rejects_response_format(exc):
                     with self._lock:
                         self._rejected[mode] = " ".join(redact(str(exc.message), self._secret).split())[:200]
                     continue
