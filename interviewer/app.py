@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from interviewer.bank import Bank, load_bank
-from interviewer.errors import ConfigError, StorageError
+from interviewer.errors import StorageError
 from interviewer.judge.base import Judge
 from interviewer.service import InterviewService, open_checkpointer
 from interviewer.settings import Settings
@@ -16,18 +16,10 @@ def build_bank(settings: Settings) -> Bank:
 
 def build_judge(settings: Settings) -> Judge:
     """The configured judge; the offline rubric judge when none is configured."""
-    from pydantic import ValidationError
-
     from interviewer.judge.config import JudgeConfig
     from interviewer.judge.factory import make_judge
 
-    try:
-        config = JudgeConfig.model_validate(settings.judge)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"invalid judge setting '{field}': {first['msg']}") from None
-    return make_judge(config)
+    return make_judge(JudgeConfig.from_mapping(settings.judge))
 
 
 def build_store(settings: Settings) -> SessionStore:

@@ -33,3 +33,7 @@ class AnswerError(InterviewerError):
 
 class StorageError(InterviewerError):
     """The database cannot be read or written (missing, read-only, disk full)."""
+
+
+class AudioError(InterviewerError):
+    """An audio answer cannot be used: empty, too large or long, not audio, truncated, or silent."""

@@ -19,6 +19,7 @@ from typing import Any
 from langgraph.types import Command
 
 from interviewer.bank import Bank, Level, Track
+from interviewer.delivery import DeliveryMetrics
 from interviewer.errors import AnswerError
 from interviewer.graph import InterviewContext, PendingPrompt, compile_graph
 from interviewer.judge.base import Judge
@@ -47,14 +48,7 @@ class Step:
 def open_checkpointer(url: str) -> Any:
     """A LangGraph checkpointer for a SQLite file path or a Postgres URL."""
     if url.startswith(("postgresql://", "postgres://")):
-        from langgraph.checkpoint.postgres import PostgresSaver
-        from psycopg import Connection
-        from psycopg.rows import dict_row
-
-        conn = Connection.connect(url, autocommit=True, prepare_threshold=0, row_factory=dict_row)
-        saver = PostgresSaver(conn)
-        saver.setup()
-        return saver
+        return _postgres_checkpointer(url)
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     path = url.removeprefix("sqlite:///")
@@ -62,6 +56,17 @@ def open_checkpointer(url: str) -> Any:
     conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
     conn.execute("PRAGMA journal_mode=WAL")
     return SqliteSaver(conn)
+
+
+def _postgres_checkpointer(url: str) -> Any:
+    from langgraph.checkpoint.postgres import PostgresSaver
+    from psycopg import Connection
+    from psycopg.rows import dict_row
+
+    conn = Connection.connect(url, autocommit=True, prepare_threshold=0, row_factory=dict_row)
+    saver = PostgresSaver(conn)
+    saver.setup()
+    return saver
 
 
 class InterviewService:
@@ -88,6 +93,7 @@ class InterviewService:
         minutes: float | None = None,
         mode: str = "text",
         session_id: str | None = None,
+        candidate: str | None = None,
     ) -> Step:
         if not 1 <= n_questions <= 30:
             raise AnswerError("the number of questions must be between 1 and 30")
@@ -99,6 +105,7 @@ class InterviewService:
                 level=level.value,
                 n_questions=n_questions,
                 mode=mode,
+                candidate=candidate,
                 judge_provider=self.judge.provider,
                 judge_model=str(getattr(self.judge, "model", "")),
             )
@@ -120,15 +127,26 @@ class InterviewService:
         with self._session_lock(record.id):
             return self._settle(record.id, last_grade=None)
 
-    def answer(self, session_id: str, text: str, audio_ref: str | None = None) -> Step:
-        """Give the answer to the pending prompt: stored first, then graded, then the next prompt."""
+    def answer(
+        self,
+        session_id: str,
+        text: str,
+        audio_ref: str | None = None,
+        transcript_raw: str | None = None,
+        delivery: DeliveryMetrics | None = None,
+    ) -> Step:
+        """Give the answer to the pending prompt: stored first, then graded, then the next prompt.
+
+        Spoken answers pass the confirmed transcript as ``text``, plus the raw transcript, the
+        stored audio's path and the measured delivery.
+        """
         text = _clean_answer(text)
         record = self.store.get_session(session_id)
         with self._session_lock(record.id):
             pending = self._pending(record.id)
             if pending is None:
                 raise AnswerError("this interview is not waiting for an answer (it has finished)")
-            self.store.record_answer(record.id, pending["turn"], text, audio_ref)
+            self.store.record_answer(record.id, pending["turn"], text, audio_ref, transcript_raw, delivery)
             return self._resume_with_stored(record.id, pending)
 
     # -- internals ------------------------------------------------------------------------------
@@ -165,8 +183,9 @@ class InterviewService:
                     last_grade = self.store.grade_for(session_id, pending["turn"])
                     continue
                 return Step(session_id, pending, last_grade, None)
-            if snapshot.next:
-                # Killed inside a node (grading, say): run on from the last checkpoint.
+            if snapshot.tasks:
+                # Killed inside a node (grading, say), or after a node saved its result but before
+                # the next checkpoint (then the task is in `tasks` but not in `next`): run on.
                 self.graph.invoke(None, config, context=self.context)
                 continue
             return Step(session_id, None, last_grade, snapshot.values.get("summary"))

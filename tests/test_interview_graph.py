@@ -152,3 +152,22 @@ def test_bad_answers_are_refused_and_change_nothing(tmp_path, shipped_bank, rubr
             service.answer(step.session_id, bad)
     assert service.store.turn(step.session_id, 0).answer_text is None
     assert service.current(step.session_id).prompt == step.prompt
+
+
+def test_a_database_from_an_earlier_version_gains_new_columns(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "CREATE TABLE interview_session (id VARCHAR(40) PRIMARY KEY, created_at DATETIME, updated_at DATETIME,"
+            " track VARCHAR(40), level VARCHAR(20), n_questions INTEGER, mode VARCHAR(20), judge_provider VARCHAR(40),"
+            " judge_model VARCHAR(200), status VARCHAR(20), overall INTEGER, plan_json TEXT NOT NULL, summary_json TEXT)"
+        )
+        conn.execute(
+            "INSERT INTO interview_session VALUES ('old1', '2026-01-01', '2026-01-01', 'agents', 'mid', 3, 'text',"
+            " 'rubric', '', 'completed', 71, '[]', NULL)"
+        )
+    store = SessionStore(sqlite_url(db))
+    record = store.get_session("old1")
+    assert record.overall == 71 and record.candidate is None

@@ -165,10 +165,11 @@ def _cross_check(
 
     used: set[str] = set()
     for question in questions.values():
-        rubric = rubrics.get(question.rubric)
-        if rubric is None:
+        found = rubrics.get(question.rubric)
+        if found is None:
             report("question", question.id, f"rubric '{question.rubric}' does not exist")
             continue
+        rubric = found
         used.add(rubric.id)
         if rubric.shared:
             report(

@@ -16,6 +16,7 @@ from rich.table import Table
 from interviewer.app import build_service, build_store
 from interviewer.bank import Level, Track
 from interviewer.errors import InterviewerError
+from interviewer.graph import PendingPrompt
 from interviewer.judge.grade import Coverage, Grade
 from interviewer.service import InterviewService, Step
 from interviewer.settings import Settings, load_settings
@@ -194,7 +195,7 @@ def _drive(service: InterviewService, step: Step, scripted: Iterator[str] | None
                 _out.print(f"[red]{exc}[/]")
                 continue
             if step.last_grade is not None:
-                _print_grade(step.last_grade)
+                _print_grade(step.last_grade, _statements(service, step.last_grade.question_id))
     except KeyboardInterrupt:
         _out.print(
             f"\n[yellow]Interview paused.[/] Every submitted answer is saved. "
@@ -204,13 +205,21 @@ def _drive(service: InterviewService, step: Step, scripted: Iterator[str] | None
     _print_summary(service, step)
 
 
-def _print_prompt(prompt: dict) -> None:
+def _print_prompt(prompt: PendingPrompt) -> None:
     if prompt["kind"] == "main":
         title = f"Question {prompt['number']} of {prompt['total']}"
     else:
         title = f"Follow-up · question {prompt['number']} of {prompt['total']}"
-    subtitle = f"probing: {prompt['gap_about']}" if prompt["kind"] != "main" and prompt.get("gap_about") else None
+    # Name the gap briefly; its full statement would hand the candidate the answer.
+    subtitle = f"probing: {gap_label(prompt)}" if prompt["kind"] != "main" else None
     _out.print(Panel(prompt["prompt"], title=title, title_align="left", subtitle=subtitle, subtitle_align="left"))
+
+
+def gap_label(prompt: PendingPrompt) -> str:
+    """A short, answer-free name for the gap a follow-up probes."""
+    if prompt["gap_kind"] == "misconception":
+        return "a claim in your answer"
+    return (prompt["gap_id"] or "").replace("-", " ")
 
 
 def _read_answer() -> str:
@@ -227,7 +236,7 @@ def _read_answer() -> str:
     return "\n".join(lines)
 
 
-def _print_grade(grade: Grade) -> None:
+def _print_grade(grade: Grade, statements: dict[str, str] | None = None) -> None:
     marks = {
         Coverage.COVERED: "[green]✔ covered[/]",
         Coverage.PARTIAL: "[yellow]◐ partial[/]",
@@ -237,13 +246,23 @@ def _print_grade(grade: Grade) -> None:
     if grade.judge.fallback_from:
         lines[0] += f" (fallback: {grade.judge.fallback_from} failed)"
     for kp in grade.key_points:
-        quote = f" — “{kp.evidence[0]}”" if kp.evidence else ""
-        lines.append(f"  {marks[kp.status]} {kp.key_point_id}{quote}")
+        quote = f" — you said “{kp.evidence[0]}”" if kp.evidence else ""
+        about = (statements or {}).get(kp.key_point_id, kp.key_point_id)
+        lines.append(f"  {marks[kp.status]} {_shorten(about)}{quote}")
     for m in grade.misconceptions:
         lines.append(f"  [red]⚠ misconception[/] “{m.evidence}” → {m.correction}")
     if "injection-attempt" in grade.flags:
         lines.append("  [red]⚠ the answer contained instructions to the grader; they were ignored[/]")
     _out.print("\n".join(lines) + "\n")
+
+
+def _shorten(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _statements(service: InterviewService, question_id: str) -> dict[str, str]:
+    rubric = service.bank.rubric_for(service.bank.question(question_id))
+    return {k.id: k.statement for k in rubric.key_points}
 
 
 def _print_summary(service: InterviewService, step: Step) -> None:

@@ -18,7 +18,7 @@ def _after_decide(state: InterviewState) -> str:
     return "ask" if state.get("next_action") == "ask" else "select_question"
 
 
-def build_graph() -> StateGraph:
+def build_graph() -> StateGraph[InterviewState, InterviewContext, InterviewState, InterviewState]:
     builder = StateGraph(InterviewState, context_schema=InterviewContext)
     builder.add_node("plan", nodes.plan)
     builder.add_node("select_question", nodes.select_question)

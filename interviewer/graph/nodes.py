@@ -194,4 +194,4 @@ def wrap_up(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[s
 
 def _session_over(state: InterviewState) -> bool:
     budget = state.get("session_budget_s")
-    return bool(budget) and time.time() - state["started_at"] > budget
+    return budget is not None and budget > 0 and time.time() - state["started_at"] > budget

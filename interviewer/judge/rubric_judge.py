@@ -200,8 +200,7 @@ class RubricJudge:
         return (vectors @ references.T).max(axis=1) if len(vectors) else np.zeros(0, dtype=np.float32)
 
     def _misconceptions(self, wrong: list[Misconception], sentences: list[Sentence], vectors: np.ndarray) -> list:
-        """Each misconception once, at the first sentence stating it. False accusations are worse
-        than misses, so no route accepts a sentence that negates the claim or leans to the correction."""
+        """Each misconception once, at the first sentence stating it; false accusations are worse than misses."""
         if not wrong or not sentences:
             return []
         to_claim = vectors @ self._embed(tuple(m.claim for m in wrong)).T
@@ -210,9 +209,12 @@ class RubricJudge:
         for j, m in enumerate(wrong):
             for i, s in enumerate(sentences):
                 claim, correction = float(to_claim[i, j]), float(to_correction[i, j])
-                by_signal = claim + 0.05 >= correction and any(_states_signal(sig, s.text) for sig in m.signals)
-                by_meaning = claim >= MISCONCEPTION_SIMILARITY and claim - correction >= MISCONCEPTION_MARGIN
-                if (by_signal or (by_meaning and not _NEGATION.search(s.text))) and not s.names_only:
+                signal = max(_signal(sig, s.text) for sig in m.signals)
+                # Embeddings barely see negation or direction ("higher threshold: precision up, recall down"
+                # scored 0.84 against "a higher threshold improves both"): closeness needs the signal's words.
+                close = claim >= MISCONCEPTION_SIMILARITY and claim - correction >= MISCONCEPTION_MARGIN
+                by_meaning = close and signal >= 1 and not _NEGATION.search(s.text)
+                if ((signal == 2 and claim + 0.05 >= correction) or by_meaning) and not s.names_only:
                     found.append(MisconceptionFound(misconception_id=m.id, evidence=s.text, correction=m.correction))
                     break
         return found
@@ -303,24 +305,23 @@ def _stem(word: str) -> str:
     return word[: len(word) - len(suffix)][:7]
 
 
-def _states_signal(signal: str, sentence: str) -> bool:
-    """The sentence says the signal phrase, exactly or with small changes of wording (in order,
-    within a few words), in a clause that does not negate it: "a random split is fine" counts,
-    "I would not use a random split" does not."""
-    words, raw = [_stem(w) for w in normalise(sentence).split()], normalise(signal).split()
-    content = [_stem(w) for w in raw if w not in _FUNCTION_WORDS or len(raw) < 3]
-    if len(content) < min(2, len(raw)):
-        return False
-    own = set(raw)  # "instruct the model not to follow" may negate itself
-    clauses = [(c, [_stem(w) for w in normalise(c).split()]) for c in _CLAUSE_SPLIT.split(sentence)]
-    for i in (i for i, w in enumerate(words) if w == content[0]):
+def _signal(signal: str, sentence: str) -> int:
+    """2: the sentence says the signal phrase (every word, in order, up to 3 extra words, compared
+    as stems) in a clause that does not negate it; 1: it holds the phrase's content words in any
+    order; 0: neither. "A random split is fine" says "random split"; "not a random split" does not."""
+    said, raw = normalise(sentence).split(), normalise(signal).split()
+    words, wanted = [_stem(w) for w in said], [_stem(w) for w in raw]
+    clauses = [normalise(c).split() for c in _CLAUSE_SPLIT.split(sentence)]
+    for i in (i for i, w in enumerate(words) if wanted and w == wanted[0]):
         j, k = i, 0
-        while j < len(words) and k < len(content) and j - i < len(raw) + 3:
-            k, j = k + (words[j] == content[k]), j + 1
-        holds = (c for c, stems in clauses if set(words[i:j]) <= set(stems))
-        if k == len(content) and all(m.group().lower() in own for m in _NEGATION.finditer(next(holds, sentence))):
-            return True
-    return False
+        while j < len(words) and k < len(wanted) and j - i < len(wanted) + 3:
+            k, j = k + (words[j] == wanted[k]), j + 1
+        clause = next((c for c in clauses if set(words[i:j]) <= {_stem(w) for w in c}), said)
+        # A negation counts only outside the signal's own words ("instruct the model not to").
+        if k == len(wanted) and not _NEGATION.search(" ".join(w for w in clause if w not in raw)):
+            return 2
+    content = {w for w, r in zip(wanted, raw, strict=True) if r not in _FUNCTION_WORDS}
+    return 1 if content and content <= set(words) else 0
 
 
 def _criterion(

@@ -12,11 +12,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
+from interviewer.delivery import DeliveryMetrics
 from interviewer.errors import SessionNotFound, StorageError
 from interviewer.judge.grade import Grade
 from interviewer.storage.tables import GradeRecord, InterviewSession, Turn, utcnow
@@ -55,6 +56,7 @@ class SessionStore:
         try:
             self.engine = _make_engine(url)
             SQLModel.metadata.create_all(self.engine)
+            _add_missing_columns(self.engine)
         except SQLAlchemyError as exc:
             raise StorageError(f"cannot open the database: {_reason(exc)}") from None
 
@@ -153,8 +155,20 @@ class SessionStore:
             s.commit()
             return turn
 
-    def record_answer(self, session_id: str, index: int, text: str, audio_ref: str | None = None) -> Turn:
-        """Store the candidate's answer to a turn. The first stored answer wins: it is never overwritten."""
+    def record_answer(
+        self,
+        session_id: str,
+        index: int,
+        text: str,
+        audio_ref: str | None = None,
+        transcript_raw: str | None = None,
+        delivery: DeliveryMetrics | None = None,
+    ) -> Turn:
+        """Store the candidate's answer to a turn. The first stored answer wins: it is never overwritten.
+
+        For a spoken answer, ``text`` is the transcript as confirmed by the candidate and
+        ``transcript_raw`` what the speech engine heard; both are kept.
+        """
         with self._session() as s:
             turn = self._turn(s, session_id, index)
             if turn is None:
@@ -164,6 +178,8 @@ class SessionStore:
             now = utcnow()
             turn.answer_text = text
             turn.audio_ref = audio_ref
+            turn.transcript_raw = transcript_raw
+            turn.delivery_json = delivery.model_dump_json() if delivery is not None else None
             turn.answered_at = now
             asked = turn.asked_at if turn.asked_at.tzinfo else turn.asked_at.replace(tzinfo=now.tzinfo)
             turn.answer_seconds = max(0.0, (now - asked).total_seconds())
@@ -220,6 +236,29 @@ class SessionStore:
                 select(GradeRecord).where(GradeRecord.session_id == session_id).order_by(col(GradeRecord.turn_index))
             ).all()
             return {row.turn_index: Grade.model_validate_json(row.grade_json) for row in rows}
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Bring a database made by an earlier version up to date.
+
+    New columns are only ever added as nullable, so adding them is the whole migration;
+    existing rows keep every value they had.
+    """
+    existing = inspect(engine)
+    with engine.begin() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            if not existing.has_table(table.name):
+                continue
+            present = {c["name"] for c in existing.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in present:
+                    continue
+                if not column.nullable:
+                    raise StorageError(
+                        f"the database lacks column {table.name}.{column.name} and it cannot be added automatically"
+                    )
+                kind = column.type.compile(dialect=engine.dialect)
+                conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
 
 
 def _reason(exc: SQLAlchemyError) -> str:

@@ -22,6 +22,8 @@ class InterviewSession(SQLModel, table=True):
     level: str = Field(max_length=20)
     n_questions: int
     mode: str = Field(default="text", max_length=20)
+    #: Who took the interview, where the app hosts several candidates; None on a personal machine.
+    candidate: str | None = Field(default=None, max_length=200, index=True)
     judge_provider: str = Field(max_length=40)
     judge_model: str = Field(default="", max_length=200)
     #: active -> completed; an interrupted session stays active and can be resumed.
@@ -48,8 +50,13 @@ class Turn(SQLModel, table=True):
     #: For a follow-up: the rubric gap it probes ("key_point" or "misconception") and its id.
     gap_kind: str | None = Field(default=None, max_length=20)
     gap_id: str | None = Field(default=None, max_length=80)
+    #: The answer that was graded: typed text, or the transcript as the candidate confirmed it.
     answer_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    #: For a spoken answer: the transcript exactly as the speech engine produced it.
+    transcript_raw: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     audio_ref: str | None = Field(default=None, max_length=500)
+    #: For a spoken answer: interviewer.delivery.DeliveryMetrics as JSON.
+    delivery_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     asked_at: datetime = Field(default_factory=utcnow)
     answered_at: datetime | None = None
     answer_seconds: float | None = None

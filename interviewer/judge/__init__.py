@@ -1,0 +1,1 @@
+"""Grading answers against rubrics: the Grade record, evidence checks, and the judges."""
