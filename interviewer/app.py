@@ -19,7 +19,13 @@ def build_judge(settings: Settings) -> Judge:
     from interviewer.judge.config import JudgeConfig
     from interviewer.judge.factory import make_judge
 
-    return make_judge(JudgeConfig.from_mapping(settings.judge))
+    config = JudgeConfig.from_mapping(settings.judge)
+    judge = make_judge(config)
+    if config.provider == "rubric":
+        return judge
+    from interviewer.judge.fallback import FallbackJudge
+
+    return FallbackJudge(judge, make_judge(JudgeConfig(provider="rubric")))
 
 
 def build_store(settings: Settings) -> SessionStore:

@@ -26,7 +26,14 @@ ENV_VARS: dict[str, tuple[str | None, str]] = {
     "INTERVIEWER_JUDGE_BASE_URL": ("judge", "base_url"),
     "INTERVIEWER_JUDGE_MODEL_PATH": ("judge", "model_path"),
     "INTERVIEWER_JUDGE_TIMEOUT_S": ("judge", "timeout_s"),
+    "INTERVIEWER_STT_ENGINE": ("stt", "engine"),
+    "INTERVIEWER_STT_MODEL": ("stt", "model"),
+    "INTERVIEWER_STT_DEVICE": ("stt", "device"),
+    "INTERVIEWER_STT_COMPUTE_TYPE": ("stt", "compute_type"),
+    "INTERVIEWER_STT_BASE_URL": ("stt", "base_url"),
 }
+#: Settings that are tables of their own ([judge], [stt]); flags reach them as judge_*, stt_*.
+SECTIONS = ("judge", "stt")
 
 
 class Settings(BaseModel):
@@ -42,6 +49,8 @@ class Settings(BaseModel):
     max_follow_ups: int = Field(default=2, ge=0, le=5)
     #: Judge settings, validated by interviewer.judge.config.JudgeConfig when a judge is built.
     judge: dict[str, Any] = Field(default_factory=dict)
+    #: Speech-to-text settings, validated by interviewer.speech.config.SttConfig when used.
+    stt: dict[str, Any] = Field(default_factory=dict)
 
     def database_url(self) -> str:
         return self.db_url or f"sqlite:///{self.data_dir / 'interviewer.db'}"
@@ -60,7 +69,7 @@ def default_config_file() -> Path:
 
 def load_settings(flags: dict[str, Any] | None = None, config_file: Path | None = None) -> Settings:
     """Merge the layers; bad values raise ConfigError naming where the value came from."""
-    merged: dict[str, Any] = {"judge": {}}
+    merged: dict[str, Any] = {section: {} for section in SECTIONS}
     path = config_file or default_config_file()
     if config_file is not None and not path.is_file():
         raise ConfigError(f"config file not found: {path}")
@@ -77,8 +86,9 @@ def load_settings(flags: dict[str, Any] | None = None, config_file: Path | None 
     for key, value in (flags or {}).items():
         if value is None:
             continue
-        if key.startswith("judge_"):
-            merged["judge"][key.removeprefix("judge_")] = value
+        section = next((s for s in SECTIONS if key.startswith(f"{s}_")), None)
+        if section is not None:
+            merged[section][key.removeprefix(f"{section}_")] = value
         else:
             merged[key] = value
     try:
@@ -92,10 +102,10 @@ def load_settings(flags: dict[str, Any] | None = None, config_file: Path | None 
 
 def _merge(target: dict[str, Any], layer: dict[str, Any], origin: str) -> None:
     for key, value in layer.items():
-        if key == "judge":
+        if key in SECTIONS:
             if not isinstance(value, dict):
-                raise ConfigError(f"{origin}: [judge] must be a table")
-            target["judge"].update(value)
+                raise ConfigError(f"{origin}: [{key}] must be a table")
+            target[key].update(value)
         else:
             target[key] = value
 

@@ -23,6 +23,7 @@ app.command("practice")(practice_commands.practice)
 app.command("resume")(practice_commands.resume)
 app.command("sessions")(practice_commands.sessions)
 app.command("show")(practice_commands.show)
+app.command("regrade")(practice_commands.regrade)
 
 _err = Console(stderr=True)
 

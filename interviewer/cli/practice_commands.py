@@ -168,6 +168,37 @@ def show(
         _out.print()
 
 
+def regrade(
+    session_id: Annotated[str, typer.Argument(help="Session id or unique prefix.")],
+    everything: Annotated[bool, typer.Option("--all", help="Re-grade every answer, not only fallback grades.")] = False,
+    judge: JudgeOption = None,
+    judge_model: JudgeModelOption = None,
+    judge_base_url: JudgeBaseUrlOption = None,
+    judge_model_path: JudgeModelPathOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Grade stored answers again with the configured judge (after a fallback, or with a better judge)."""
+    from interviewer.app import build_bank, build_judge
+    from interviewer.regrade import regrade_session
+
+    settings = _settings(
+        config,
+        judge_provider=judge,
+        judge_model=judge_model,
+        judge_base_url=judge_base_url,
+        judge_model_path=str(judge_model_path) if judge_model_path else None,
+    )
+    store = build_store(settings)
+    with _out.status("Re-grading..."):
+        results = regrade_session(store, build_bank(settings), build_judge(settings), session_id, everything)
+    if not results:
+        _out.print("Nothing to re-grade: no grade in this session came from a fallback (use --all to re-grade all).")
+        return
+    for r in results:
+        after = "judge failed again; kept" if r.after is None else f"{r.after} ({r.judge})"
+        _out.print(f"turn {r.turn_index} · {r.question_id}: {r.before} -> {after}")
+
+
 # -- the loop ---------------------------------------------------------------------------------------
 
 

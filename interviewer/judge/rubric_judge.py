@@ -264,8 +264,8 @@ def split_sentences(text: str) -> list[Sentence]:
     out = []
     for a, b in [*spans, (start, len(text))]:
         found = list(_WORD.finditer(text, a, b))
-        cuts = range(0, len(found), 30) if len(found) > 60 else range(0)
-        windows = [(found[k].start(), found[min(k + 30, len(found)) - 1].end()) for k in cuts] or [(a, b)]
+        cuts = range(0, len(found), 25) if len(found) > 50 else range(0)
+        windows = [(found[k].start(), found[min(k + 25, len(found)) - 1].end()) for k in cuts] or [(a, b)]
         for c, d in windows:
             bullet = _BULLET.match(text, c, d)
             piece = text[bullet.end() if bullet else c : d].strip()

@@ -96,8 +96,8 @@ def next_actions(questions: list[QuestionReport], limit: int = NEXT_ACTIONS) -> 
     """The most useful things to study: stated misconceptions first, then the heaviest missed points.
 
     A wrong belief is worth correcting before anything is added to it. Key points rank by their
-    rubric weight (half for a partial answer). Different topics are preferred, so that three
-    actions are not three views of one gap.
+    rubric weight (half for a partial answer); criteria scored 2 of 4 or lower fill any place left.
+    Different topics are preferred, so that three actions are not three views of one gap.
     """
     candidates: list[NextAction] = []
     for q in questions:
@@ -131,20 +131,32 @@ def next_actions(questions: list[QuestionReport], limit: int = NEXT_ACTIONS) -> 
                     priority=round(kp.weight * share, 3),
                 )
             )
-    # Stable sort: ties keep interview order.
+        for c in q.criteria:
+            # Low criterion levels come after every content gap: they matter when little is missed.
+            if c.level <= 2:
+                candidates.append(
+                    NextAction(
+                        kind="criterion",
+                        title=f"Improve {c.name.lower()} ({q.topic})",
+                        detail=f"Level {c.level} of 4: {c.justification}",
+                        topic=q.topic,
+                        question_id=q.question_id,
+                        item_id=c.criterion_id,
+                        priority=round(0.1 * (3 - c.level), 3),
+                    )
+                )
+    # Stable sort: ties keep interview order. Content gaps on distinct topics first, then any
+    # content gap, and only then criteria, so a style note never displaces a missing fact.
     ranked = sorted(candidates, key=lambda a: -a.priority)
+    content = [a for a in ranked if a.kind != "criterion"]
+    style = [a for a in ranked if a.kind == "criterion"]
     chosen: list[NextAction] = []
-    topics: set[str] = set()
-    for action in ranked:
-        if action.topic not in topics:
-            chosen.append(action)
-            topics.add(action.topic)
-        if len(chosen) == limit:
-            return chosen
-    for action in ranked:
-        if len(chosen) == limit:
-            break
-        if action not in chosen:
+    for pool, distinct in ((content, True), (content, False), (style, True), (style, False)):
+        for action in pool:
+            if len(chosen) == limit:
+                return chosen
+            if action in chosen or (distinct and any(c.topic == action.topic for c in chosen)):
+                continue
             chosen.append(action)
     return chosen
 
@@ -211,6 +223,9 @@ FLAG_NOTES = {
     "injection-attempt": "The answer contained instructions addressed to the grader; they were ignored.",
     "evidence-dropped": "Some quotes the judge gave were not found in the answer and were dropped.",
     "fallback": "Graded by the offline rubric judge because the configured judge failed.",
+    "keyword-list": "The answer reads as a list of terms: explain how each idea works and why it matters.",
+    "empty-answer": "The answer had no sentences to grade.",
+    "judge-output-incomplete": "The judge left parts of the grade out; they were filled in conservatively.",
 }
 
 

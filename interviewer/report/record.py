@@ -83,15 +83,15 @@ class Readiness(_Record):
 class NextAction(_Record):
     """One of the few most useful things to study next, pointing at the bank."""
 
-    kind: Literal["misconception", "key-point"]
+    kind: Literal["misconception", "key-point", "criterion"]
     title: str
     detail: str
     topic: str
     question_id: str
-    #: The key point's or misconception's id in the question's rubric.
+    #: The key point's, misconception's or criterion's id in the question's rubric.
     item_id: str
-    #: How much this gap weighs: the key point's weight (halved for a partial answer), or the
-    #: misconception's severity rank. Higher first.
+    #: How much this gap weighs: 10 + the severity rank for a misconception, the key point's weight
+    #: (halved for a partial answer), or a fraction of one for a low criterion level. Higher first.
     priority: float
 
 

@@ -223,6 +223,21 @@ class SessionStore:
             s.commit()
             return grade
 
+    def replace_grade(self, session_id: str, turn_index: int, grade: Grade) -> None:
+        """Overwrite a stored grade (``interviewer regrade``); the answer it grades is untouched."""
+        with self._session() as s:
+            row = s.exec(
+                select(GradeRecord).where(GradeRecord.session_id == session_id, GradeRecord.turn_index == turn_index)
+            ).first()
+            if row is None:
+                raise StorageError(f"session {session_id} has no grade for turn {turn_index}")
+            row.overall = grade.overall
+            row.judge_provider = grade.judge.provider
+            row.grade_json = grade.model_dump_json()
+            row.created_at = utcnow()
+            s.add(row)
+            s.commit()
+
     def grade_for(self, session_id: str, turn_index: int) -> Grade | None:
         with self._session() as s:
             row = s.exec(

@@ -8,7 +8,7 @@ from interviewer.errors import ConfigError
 from interviewer.speech.audio import Audio
 from interviewer.speech.config import SttConfig
 from interviewer.speech.model_cache import MODELS
-from interviewer.speech.records import Transcript, Word
+from interviewer.speech.records import Transcript, Word, join_words
 from interviewer.speech.vocabulary import Vocabulary
 
 BUNDLED_MODEL = "tiny.en"
@@ -68,15 +68,16 @@ class FasterWhisperTranscriber:
     def transcribe(self, audio: Audio, vocabulary: Vocabulary | None = None) -> Transcript:
         segments, info = self._whisper().transcribe(audio.samples, **transcribe_options(self.config, vocabulary))
         words: list[Word] = []
-        texts: list[str] = []
         for segment in segments:  # a generator: decoding happens while iterating
-            texts.append(segment.text)
             words.extend(
                 Word(start=float(w.start), end=float(w.end), text=w.word, probability=float(w.probability))
                 for w in segment.words or ()
+                # Tiny models sometimes emit runs of bare "." after speech ends; they are no words.
+                if any(c.isalnum() for c in w.word)
             )
         return Transcript(
-            text=" ".join("".join(texts).split()),
+            # Built from the words (not the segments) so that corrections rebuild it the same way.
+            text=join_words(words),
             words=tuple(words),
             language=info.language,
             duration=audio.duration,
