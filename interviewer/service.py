@@ -12,7 +12,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,9 @@ from interviewer.storage import InterviewSession, SessionStore
 
 #: Longest answer accepted, in characters: about 20 minutes of fast speech.
 MAX_ANSWER_CHARS = 20_000
+#: The stored answer of a turn the candidate skipped. It is graded like any answer (it covers
+#: nothing, so it scores 0) but never draws a follow-up.
+SKIPPED_ANSWER = "[skipped by candidate]"
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ class InterviewService:
         self.store = store
         self.graph = compile_graph(checkpointer)
         self.context = InterviewContext(bank=bank, judge=judge, store=store, max_follow_ups=max_follow_ups)
+        # Used for every graph step that follows a skipped turn: no follow-up on a skip.
+        self._skip_context = replace(self.context, max_follow_ups=0)
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
@@ -149,12 +154,56 @@ class InterviewService:
             self.store.record_answer(record.id, pending["turn"], text, audio_ref, transcript_raw, delivery)
             return self._resume_with_stored(record.id, pending)
 
+    def skip(self, session_id: str) -> Step:
+        """Skip the pending question or follow-up: stored as SKIPPED_ANSWER, scored 0, no follow-up."""
+        return self.answer(session_id, SKIPPED_ANSWER)
+
+    def end(self, session_id: str) -> Step:
+        """End the interview now: questions already answered count, the pending one is dropped.
+
+        The pending turn stays in the database unanswered; the summary marks the session
+        ``ended_early``. Ending a finished interview returns its summary.
+        """
+        record = self.store.get_session(session_id)
+        with self._session_lock(record.id):
+            step = self._settle(record.id, last_grade=None)
+            if step.finished:
+                return step
+            config = self._config(record.id)
+            values = self.graph.get_state(config).values
+            results = list(values.get("results", []))
+            current = values.get("current")
+            if current and current.get("grade"):
+                # Waiting on a follow-up: the question was graded, so it counts as answered.
+                results.append(
+                    {
+                        "question_id": current["question_id"],
+                        "level": current["level"],
+                        "overall": current["grade"]["overall"],
+                        "turns": [e["turn"] for e in current["exchanges"]],
+                    }
+                )
+            # As if select_question found nothing left to ask: its edge leads to wrap_up. One
+            # checkpoint write, so a crash here leaves either the old pending prompt or wrap_up due.
+            update = {"results": results, "current": None, "pending": None, "next_action": "wrap_up"}
+            self.graph.update_state(config, update, as_node="select_question")
+            return self._settle(record.id, last_grade=None)
+
     # -- internals ------------------------------------------------------------------------------
+
+    def _context_for(self, answer: str | None) -> InterviewContext:
+        return self._skip_context if answer == SKIPPED_ANSWER else self.context
+
+    @staticmethod
+    def _last_answer(snapshot: Any) -> str | None:
+        exchanges = ((snapshot.values or {}).get("current") or {}).get("exchanges") or []
+        return exchanges[-1]["answer"] if exchanges else None
 
     def _resume_with_stored(self, session_id: str, pending: PendingPrompt) -> Step:
         turn = self.store.turn(session_id, pending["turn"])
         assert turn is not None and turn.answer_text is not None
-        self.graph.invoke(Command(resume=turn.answer_text), self._config(session_id), context=self.context)
+        context = self._context_for(turn.answer_text)
+        self.graph.invoke(Command(resume=turn.answer_text), self._config(session_id), context=context)
         return self._settle(session_id, last_grade=self.store.grade_for(session_id, pending["turn"]))
 
     def _settle(self, session_id: str, last_grade: Grade | None) -> Step:
@@ -179,14 +228,15 @@ class InterviewService:
                 turn = self.store.turn(session_id, pending["turn"])
                 if turn is not None and turn.answer_text is not None:
                     # The answer was saved but the crash came before the graph took it.
-                    self.graph.invoke(Command(resume=turn.answer_text), config, context=self.context)
+                    context = self._context_for(turn.answer_text)
+                    self.graph.invoke(Command(resume=turn.answer_text), config, context=context)
                     last_grade = self.store.grade_for(session_id, pending["turn"])
                     continue
                 return Step(session_id, pending, last_grade, None)
             if snapshot.tasks:
                 # Killed inside a node (grading, say), or after a node saved its result but before
                 # the next checkpoint (then the task is in `tasks` but not in `next`): run on.
-                self.graph.invoke(None, config, context=self.context)
+                self.graph.invoke(None, config, context=self._context_for(self._last_answer(snapshot)))
                 continue
             return Step(session_id, None, last_grade, snapshot.values.get("summary"))
         raise RuntimeError(f"session {session_id} did not settle")  # pragma: no cover

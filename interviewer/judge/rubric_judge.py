@@ -252,7 +252,7 @@ def _score_unit(kp: KeyPoint, unit: list[Sentence], sim: float, rank: int, keywo
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences of ``text`` as spans, and 30-word windows for runs of over 60 unpunctuated words.
+    """Sentences of ``text`` as spans, and 20-word windows for runs of over 45 unpunctuated words.
     A single newline is line wrapping, not a boundary; a blank line or a bullet starts a sentence."""
     spans, start = [], 0
     for match in _BOUNDARY.finditer(text):
@@ -264,8 +264,8 @@ def split_sentences(text: str) -> list[Sentence]:
     out = []
     for a, b in [*spans, (start, len(text))]:
         found = list(_WORD.finditer(text, a, b))
-        cuts = range(0, len(found), 25) if len(found) > 50 else range(0)
-        windows = [(found[k].start(), found[min(k + 25, len(found)) - 1].end()) for k in cuts] or [(a, b)]
+        cuts = range(0, len(found), 20) if len(found) > 45 else range(0)
+        windows = [(found[k].start(), found[min(k + 20, len(found)) - 1].end()) for k in cuts] or [(a, b)]
         for c, d in windows:
             bullet = _BULLET.match(text, c, d)
             piece = text[bullet.end() if bullet else c : d].strip()

@@ -36,6 +36,7 @@ class Styles:
     h1: ParagraphStyle
     h2: ParagraphStyle
     label: ParagraphStyle
+    label_loose: ParagraphStyle
     body: ParagraphStyle
     answer: ParagraphStyle
     prompt: ParagraphStyle
@@ -61,6 +62,10 @@ def make_styles() -> Styles:
         label=ParagraphStyle(
             "label", parent=base, fontName=BOLD, fontSize=8, leading=11, textColor=MUTED, spaceBefore=7,
             spaceAfter=2, keepWithNext=1,
+        ),
+        label_loose=ParagraphStyle(
+            "label_loose", parent=base, fontName=BOLD, fontSize=8, leading=11, textColor=MUTED, spaceBefore=7,
+            spaceAfter=2,
         ),
         body=ParagraphStyle("body", parent=base, spaceAfter=4),
         answer=ParagraphStyle("answer", parent=base, leftIndent=8, spaceAfter=4, leading=14.5),
