@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import unicodedata
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -266,7 +267,9 @@ def _clean_answer(text: str) -> str:
     # Control characters (other than newlines and tabs) are noise from pasting, never content.
     cleaned = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable() or ord(ch) > 0x9F)
     cleaned = cleaned.strip()
-    if not cleaned:
+    # Invisible format characters stay (emoji sequences and some scripts need them), but an answer
+    # made of nothing else is empty.
+    if not any(unicodedata.category(ch)[0] not in "CZ" for ch in cleaned):
         raise AnswerError("the answer is empty: type an answer and submit again")
     if len(cleaned) > MAX_ANSWER_CHARS:
         raise AnswerError(
