@@ -5,7 +5,7 @@ weights in site-packages: nothing is fetched from a model hub, ever. A bigger se
 model can be used by passing the path of its folder.
 
 Loading takes seconds, so the model is loaded once per process and shared by every judge and
-thread (sentence-transformers' ``encode`` is safe to call concurrently for inference).
+thread; encoding is serialised by a lock (see ``_encode_lock``).
 """
 
 from __future__ import annotations
@@ -112,7 +112,8 @@ def embed(texts: list[str], model: SentenceTransformer | None = None) -> np.ndar
 def embed_cached(texts: tuple[str, ...], model: SentenceTransformer | None = None) -> np.ndarray:
     """:func:`embed` for texts that recur, such as a rubric's statements: computed once per process
     and model, always as the same batch, so the vectors (and every grade built on them) never
-    depend on what was embedded before. Treat the result as read-only."""
+    depend on what was embedded before. The result is read-only. The cache grows with the number of
+    distinct rubrics graded, a few kilobytes each."""
     model = model if model is not None else load_embedder()
     key = (id(model), texts)
     with _cache_lock:

@@ -131,9 +131,8 @@ class RubricJudge:
         """Grade ``request.answer_text`` against ``request.rubric``."""
         started = time.perf_counter()
         text, rubric, key_points = request.answer_text, request.rubric, request.rubric.key_points
-        injections = find_injections(text)
+        injections, terms = find_injections(text), [normalise(t) for kp in key_points for t in kp.terms]
         # Sentences touched by an injection attempt are not scored, so the attempt cannot add credit.
-        terms = [normalise(t) for kp in key_points for t in kp.terms]
         sentences = [
             s if s.names_only or _explains(s.text, terms) else replace(s, names_only=True)
             for s in split_sentences(text)
@@ -215,7 +214,8 @@ class RubricJudge:
                 close = claim >= MISCONCEPTION_SIMILARITY and claim - correction >= MISCONCEPTION_MARGIN
                 by_meaning = close and signal >= 1 and not _NEGATION.search(s.text)
                 if ((signal == 2 and claim + 0.05 >= correction) or by_meaning) and not s.names_only:
-                    found.append(MisconceptionFound(misconception_id=m.id, evidence=s.text, correction=m.correction))
+                    quote = find_quote(s.text, s.text) or s.text  # the same trimmed span as key-point quotes
+                    found.append(MisconceptionFound(misconception_id=m.id, evidence=quote, correction=m.correction))
                     break
         return found
 

@@ -50,9 +50,7 @@ def build_report(store: SessionStore, bank: Bank, session_id: str, now: datetime
     record = store.get_session(session_id)
     turns = store.turns(record.id)
     grades = store.grades(record.id)
-    questions = [
-        _question(number, group, grades, bank) for number, group in enumerate(_group_turns(turns), start=1)
-    ]
+    questions = [_question(number, group, grades, bank) for number, group in enumerate(_group_turns(turns), start=1)]
     graded_scores = [q.score for q in questions if q.score is not None]
     completed = record.status == "completed"
     overall = record.overall if completed and record.overall is not None else None
@@ -147,9 +145,7 @@ def _question(number: int, group: list[Turn], grades: dict[int, Grade], bank: Ba
         if grade is not None
         else []
     )
-    turn_reports = [
-        _turn(t, highlights[i] if i < len(highlights) else [], rubric) for i, t in enumerate(group)
-    ]
+    turn_reports = [_turn(t, highlights[i] if i < len(highlights) else [], rubric) for i, t in enumerate(group)]
 
     question = view.question
     fields: dict[str, object] = dict(

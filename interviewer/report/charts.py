@@ -9,7 +9,7 @@ HTML, PNG into the PDF.
 from __future__ import annotations
 
 import io
-from typing import Literal
+from typing import Any, Literal
 
 from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -27,7 +27,8 @@ BLUE = "#3b5b92"
 GREY = "#6b7280"
 PNG_DPI = 200
 
-_RC = {
+# Any: matplotlib types rc keys as a Literal of every known name.
+_RC: Any = {
     "font.family": "DejaVu Sans",
     "font.size": 8.5,
     "axes.spines.top": False,
@@ -52,9 +53,9 @@ def _save(fig: Figure, fmt: ChartFormat) -> bytes:
     FigureCanvasAgg(fig)
     buffer = io.BytesIO()
     if fmt == "svg":
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        fig.savefig(buffer, format="svg", facecolor="white", metadata={"Date": None, "Creator": None})
     else:
-        fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": None})
+        fig.savefig(buffer, format="png", dpi=PNG_DPI, facecolor="white", metadata={"Software": None})
     return buffer.getvalue()
 
 
@@ -93,8 +94,15 @@ def progress_chart(points: list[ProgressPoint], fmt: ChartFormat) -> bytes | Non
         for x, point in zip(xs, points, strict=True):
             if point.is_this_session:
                 ax.scatter([x], [point.overall], s=140, facecolors="none", edgecolors=BLUE, linewidths=1.4, zorder=4)
-                ax.annotate("this session", (x, point.overall), textcoords="offset points", xytext=(0, 9),
-                            ha="center", fontsize=7, color=BLUE)
+                ax.annotate(
+                    "this session",
+                    (x, point.overall),
+                    textcoords="offset points",
+                    xytext=(0, 9),
+                    ha="center",
+                    fontsize=7,
+                    color=BLUE,
+                )
         ax.axhline(READY_SCORE, color=GREY, linestyle="--", linewidth=0.8)
         ax.set_ylim(0, 108)
         ax.set_xticks(xs, [f"{p.created_at:%d %b}\n{p.level}" for p in points], fontsize=7)

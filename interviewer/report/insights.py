@@ -21,11 +21,14 @@ from interviewer.report.record import (
     QuestionReport,
     Readiness,
     TopicScore,
+    Verdict,
 )
 
 #: Readiness thresholds on the mean score of the questions at or above the chosen level.
 READY_SCORE = 70
 BORDERLINE_SCORE = 50
+#: A question scored under this is a clear gap (the interviewer lowers the level below it too).
+WEAK_SCORE = 40
 #: Fewer graded questions at the chosen level than this cannot show readiness (they can show a gap).
 MIN_QUESTIONS_AT_LEVEL = 3
 NEXT_ACTIONS = 3
@@ -34,9 +37,9 @@ SMALL_MODEL_PARAMS = 7e9
 
 READINESS_RULE = (
     f"Readiness uses the graded questions at or above the chosen level. Ready: at least "
-    f"{MIN_QUESTIONS_AT_LEVEL} such questions, a mean score of {READY_SCORE} or more, and no critical "
-    f"misconception. Borderline: a mean of {BORDERLINE_SCORE}-{READY_SCORE - 1}, or {READY_SCORE}+ with a critical "
-    f"misconception. Not yet: a mean under {BORDERLINE_SCORE}, or an overall score under {BORDERLINE_SCORE}. "
+    f"{MIN_QUESTIONS_AT_LEVEL} such questions, a mean score of {READY_SCORE} or more, none under {WEAK_SCORE}, and "
+    f"no critical misconception. Borderline: a mean of {BORDERLINE_SCORE}-{READY_SCORE - 1}, or {READY_SCORE}+ with a "
+    f"question under {WEAK_SCORE} or a critical misconception. Not yet: a mean under {BORDERLINE_SCORE}, or an overall score under {BORDERLINE_SCORE}. "
     f"Too early: fewer than {MIN_QUESTIONS_AT_LEVEL} questions at the level and no clear gap."
 )
 
@@ -51,9 +54,8 @@ def readiness(level: str, questions: list[QuestionReport], overall: int | None) 
     at_level = [q for q in graded if _rank(q.level) >= rank]
     scores = [q.score for q in at_level if q.score is not None]
     at_mean = round(mean(scores)) if scores else None
-    critical = [
-        m for q in at_level for m in q.misconceptions if m.severity == "critical"
-    ]
+    critical = [m for q in at_level for m in q.misconceptions if m.severity == "critical"]
+    weak = [s for s in scores if s < WEAK_SCORE]
     count = len(at_level)
     label = f"{level}-level"
     numbers = (
@@ -63,17 +65,23 @@ def readiness(level: str, questions: list[QuestionReport], overall: int | None) 
     )
     if overall is not None:
         numbers += f"; overall {overall}/100 over {len(graded)} question(s)"
+    verdict: Verdict
     if (at_mean is not None and at_mean < BORDERLINE_SCORE) or (overall is not None and overall < BORDERLINE_SCORE):
         verdict, headline = "not-yet", f"Not yet ready for {label} interviews on this track"
     elif count < MIN_QUESTIONS_AT_LEVEL or at_mean is None:
         verdict, headline = "too-early", f"Too early to call for {label} interviews"
         numbers += f"; at least {MIN_QUESTIONS_AT_LEVEL} questions at this level are needed"
-    elif at_mean >= READY_SCORE and not critical:
+    elif at_mean >= READY_SCORE and not critical and not weak:
         verdict, headline = "ready", f"Ready for {label} interviews on this track"
     else:
         verdict, headline = "borderline", f"Borderline for {label} interviews"
-        if critical and at_mean >= READY_SCORE:
-            numbers += "; a critical misconception holds it back"
+        if at_mean >= READY_SCORE:
+            held = []
+            if weak:
+                held.append(f"{len(weak)} question(s) under {WEAK_SCORE}")
+            if critical:
+                held.append("a critical misconception")
+            numbers += f"; held back by {' and '.join(held)}"
     return Readiness(
         level=level,
         verdict=verdict,
@@ -108,7 +116,7 @@ def next_actions(questions: list[QuestionReport], limit: int = NEXT_ACTIONS) -> 
                 NextAction(
                     kind="misconception",
                     title=f"Correct a misconception ({q.topic})",
-                    detail=f"You said: “{_clip(m.evidence)}”. In fact: {m.correction}",
+                    detail=f"You said: “{_clip(m.evidence).rstrip('.')}”. In fact: {m.correction}",
                     topic=q.topic,
                     question_id=q.question_id,
                     item_id=m.misconception_id,
@@ -159,6 +167,24 @@ def next_actions(questions: list[QuestionReport], limit: int = NEXT_ACTIONS) -> 
                 continue
             chosen.append(action)
     return chosen
+
+
+def no_actions_note(questions_graded: int) -> str:
+    """What the next-actions list says when it is empty."""
+    if not questions_graded:
+        return "No answer has been graded yet."
+    return "Nothing stood out: every key point was covered and every criterion scored 3 or more."
+
+
+def fresh_improvements(question: QuestionReport) -> list[str]:
+    """The judge's suggestions that do not repeat a gap the report already lists.
+
+    Judges often phrase each missed key point and misconception as an improvement too; the report
+    shows those in their own lists, so only the other suggestions are worth a line.
+    """
+    listed = [kp.statement for kp in question.key_points if kp.status is not Coverage.COVERED]
+    listed += [m.correction for m in question.misconceptions]
+    return [i for i in question.improvements if not any(text in i for text in listed)]
 
 
 def _clip(text: str, limit: int = 160) -> str:

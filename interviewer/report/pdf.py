@@ -10,43 +10,38 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
-    Image,
     KeepTogether,
     PageBreak,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
-    TableStyle,
 )
 
 from interviewer.judge.grade import Coverage
-from interviewer.report import charts
+from interviewer.report import insights, pdf_sections
 from interviewer.report.highlight import pieces
 from interviewer.report.pdf_fonts import BODY, register_fonts
 from interviewer.report.pdf_style import (
-    BLUE,
     CONTENT_WIDTH,
     COVERED_BG,
     COVERED_INK,
     MISCONCEPTION_BG,
     MISSED_INK,
     MUTED,
-    PANEL,
     PARTIAL_BG,
     PARTIAL_INK,
     Styles,
     grid,
     make_styles,
     score_chip,
+    table_style,
     text,
 )
 from interviewer.report.record import QuestionReport, SessionReport, TurnReport
@@ -59,7 +54,6 @@ _MARK = {
     Coverage.PARTIAL: ("◐", "partial", PARTIAL_INK),
     Coverage.MISSED: ("✘", "missed", MISSED_INK),
 }
-VERDICT_COLOURS = {"ready": "#2e7d32", "borderline": "#d69e00", "not-yet": "#c62828", "too-early": "#6b7280"}
 
 
 def render_pdf(report: SessionReport) -> bytes:
@@ -67,13 +61,13 @@ def render_pdf(report: SessionReport) -> bytes:
     register_fonts()
     styles = make_styles()
     story: list[Flowable] = []
-    story += _summary(report, styles)
+    story += pdf_sections.summary(report, styles)
     story.append(PageBreak())
     story.append(Paragraph("Questions and answers", styles.h1))
     for question in report.questions:
         story += _question(question, len(report.questions), styles)
-    story += _delivery(report, styles)
-    story += _progress(report, styles)
+    story += pdf_sections.delivery(report, styles)
+    story += pdf_sections.progress(report, styles)
     buffer = io.BytesIO()
     session = report.session
     doc = SimpleDocTemplate(
@@ -87,6 +81,9 @@ def render_pdf(report: SessionReport) -> bytes:
         author=session.candidate or "mock-interviewer",
         subject="Mock interview feedback report",
         creator=report.generator,
+        # Pages start in the embedded font: the PDF then references no unembedded Helvetica.
+        initialFontName=BODY,
+        lang="en",
     )
     footer = f"mock-interviewer · {session.track} · {session.level} · session {session.id}"
     doc.build(story, canvasmaker=_numbered_canvas(footer))
@@ -119,103 +116,6 @@ def _numbered_canvas(footer: str) -> type[pdfcanvas.Canvas]:
     return NumberedCanvas
 
 
-def _chart(png: bytes | None, width: float = CONTENT_WIDTH) -> list[Flowable]:
-    if png is None:
-        return []
-    w, h = ImageReader(io.BytesIO(png)).getSize()
-    return [Image(io.BytesIO(png), width=width, height=width * h / w), Spacer(1, 4)]
-
-
-# -- summary ---------------------------------------------------------------------------------------
-
-
-def _summary(report: SessionReport, s: Styles) -> list[Flowable]:
-    session, summary = report.session, report.summary
-    out: list[Flowable] = [Paragraph("Mock interview report", s.title)]
-    who = f" · {text(session.candidate)}" if session.candidate else ""
-    out.append(
-        Paragraph(
-            f"{text(session.track)} track · {text(session.level)} level · {session.mode} · "
-            f"{session.created_at:%d %B %Y}{who} · session {text(session.id)}",
-            s.subtitle,
-        )
-    )
-    if session.status == "in-progress":
-        out.append(
-            Paragraph(
-                f"<b>In progress.</b> {session.questions_graded} of {session.questions_planned} questions graded so "
-                f"far; continue with <b>interviewer resume {text(session.id)}</b>.",
-                _tinted(s.body, "#fff4d6"),
-            )
-        )
-    readiness = summary.readiness
-    overall = "–" if summary.overall is None else str(summary.overall)
-    colour = VERDICT_COLOURS[readiness.verdict]
-    left = [Paragraph(overall, s.big), Paragraph("overall score / 100", _centred(s.small))]
-    right = [
-        Paragraph(f'<font color="{colour}"><b>{text(readiness.headline)}</b></font>', s.h2),
-        Paragraph(text(readiness.reason), s.body),
-        Paragraph(text(readiness.rule), s.small),
-    ]
-    box = Table([[left, right]], colWidths=[42 * mm, CONTENT_WIDTH - 42 * mm])
-    box.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("BACKGROUND", (0, 0), (0, 0), PANEL),
-                ("LINEBEFORE", (1, 0), (1, 0), 3, colors.HexColor(colour)),
-                ("LEFTPADDING", (1, 0), (1, 0), 10),
-                ("TOPPADDING", (0, 0), (-1, -1), 6),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
-            ]
-        )
-    )
-    out += [box, Spacer(1, 6), Paragraph(text(report.judge.statement), _tinted(s.small, "#eef2ff")), Spacer(1, 4)]
-    if summary.topic_scores:
-        out.append(Paragraph("Scores by topic", s.h2))
-        out += _chart(charts.topic_chart(summary.topic_scores, "png"), width=CONTENT_WIDTH * 0.85)
-    out.append(Paragraph("Next actions", s.h2))
-    if not summary.next_actions:
-        out.append(Paragraph("Nothing stood out: every key point was covered.", s.body))
-    for i, action in enumerate(summary.next_actions, start=1):
-        out.append(
-            Paragraph(
-                f"<b>{text(action.title)}.</b> {text(action.detail)} "
-                f'<font color="{BLUE}">→ interviewer bank show {text(action.question_id)}</font>',
-                s.bullet,
-                bulletText=f"{i}.",
-            )
-        )
-    out.append(Paragraph("Questions at a glance", s.h2))
-    rows: list[list[object]] = [[Paragraph(h, s.cell_bold) for h in ("#", "Question", "Topic", "Level", "Score")]]
-    for q in report.questions:
-        score = "–" if q.score is None else f'<font color="{charts.score_colour(q.score)}"><b>{q.score}</b></font>'
-        rows.append(
-            [
-                Paragraph(str(q.number), s.cell),
-                Paragraph(text(_clip(q.prompt, 150)), s.cell),
-                Paragraph(text(q.topic), s.cell),
-                Paragraph(text(q.level), s.cell),
-                Paragraph(score, s.cell),
-            ]
-        )
-    out.append(grid(rows, [8 * mm, 96 * mm, 38 * mm, 16 * mm, 16 * mm]))
-    out += [Spacer(1, 6), _legend(s)]
-    return out
-
-
-def _legend(s: Styles) -> Paragraph:
-    return Paragraph(
-        "How to read the answers: "
-        f'<span backColor="{COVERED_BG}">covered key point</span>  '
-        f'<span backColor="{PARTIAL_BG}">partly covered</span>  '
-        f'<span backColor="{MISCONCEPTION_BG}">misconception</span>  '
-        f'<font color="{MISSED_INK}">✘ missed points are listed under each answer</font>. '
-        "Labels like K2 tie a highlight to its key point.",
-        s.small,
-    )
-
-
 # -- questions -------------------------------------------------------------------------------------
 
 
@@ -229,7 +129,7 @@ def _question(q: QuestionReport, total: int, s: Styles) -> list[Flowable]:
         s.h2,
     )
     head = Table([[title, score_chip(q.score, s.chip)]], colWidths=[CONTENT_WIDTH - 28 * mm, 28 * mm])
-    head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (0, 0), 0)]))
+    head.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (0, 0), 0)]))
     out += [head, Paragraph(text(q.prompt), s.prompt)]
     if q.context:
         out.append(Paragraph(f"<i>{text(q.context)}</i>", s.small))
@@ -258,7 +158,7 @@ def _follow_up_label(number: int, turn: TurnReport, labels: dict[str, str]) -> s
         return f"{head} · probing key point {labels[turn.gap_id]}, missing from the answer so far"
     if turn.gap_about:
         kind = "a misconception" if turn.gap_kind == "misconception" else "a gap"
-        return f"{head} · probing {kind}: <font name=\"{BODY}\">{text(turn.gap_about)}</font>"
+        return f'{head} · probing {kind}: <font name="{BODY}">{text(turn.gap_about)}</font>'
     return head
 
 
@@ -320,7 +220,7 @@ def _grade(q: QuestionReport, s: Styles) -> list[Flowable]:
             )
         out.append(Paragraph("Criteria", s.label))
         out.append(grid(rows, [36 * mm, 22 * mm, CONTENT_WIDTH - 58 * mm]))
-    improvements = _new_improvements(q)
+    improvements = insights.fresh_improvements(q)
     if improvements:
         out.append(Paragraph("To improve", s.label))
         out += [Paragraph(text(i), s.bullet, bulletText="•") for i in improvements]
@@ -335,116 +235,8 @@ def _grade(q: QuestionReport, s: Styles) -> list[Flowable]:
         who = f"{judge.provider}" + (f" ({judge.model})" if judge.model else "")
         fallback = f" · fallback from {judge.fallback_from}" if judge.fallback_from else ""
         confidence = "" if q.confidence is None else f" · confidence {q.confidence:.0%}"
-        out.append(Paragraph(f"Graded by {text(who)}{confidence}{text(fallback)}", _spaced(s.small)))
+        out.append(Paragraph(f"Graded by {text(who)}{confidence}{text(fallback)}", s.graded_by))
     for note in q.notes:
         out.append(Paragraph(f'<font color="{MISSED_INK}">⚠</font> {text(note)}', s.small))
     out.append(Spacer(1, 8))
     return out
-
-
-def _new_improvements(q: QuestionReport) -> list[str]:
-    """The judge's suggestions that do not just repeat a missed key point listed above."""
-    listed = [kp.statement for kp in q.key_points if kp.status is not Coverage.COVERED]
-    return [i for i in q.improvements if not any(statement in i for statement in listed)]
-
-
-# -- delivery and progress -------------------------------------------------------------------------
-
-
-def _delivery(report: SessionReport, s: Styles) -> list[Flowable]:
-    d = report.delivery
-    if d is None:
-        return []
-    out: list[Flowable] = [CondPageBreak(90 * mm), Paragraph("Delivery", s.h1)]
-    out.append(
-        Paragraph(
-            f"Measured from the recordings of {d.answers} spoken answer(s): {d.words} words in "
-            f"{d.talk_time_s:.0f} s of speech.",
-            s.body,
-        )
-    )
-    figures = [
-        ("Words per minute", f"{d.words_per_minute:.0f}"),
-        ("Fillers per 100 words", f"{d.fillers_per_100_words:.1f} ({d.fillers} in all)"),
-        ("Long pauses", f"{d.long_pauses} (longest {d.longest_pause_s:.1f} s)"),
-        ("Time to first word", f"{d.mean_time_to_first_word_s:.1f} s on average"),
-        ("Talk time", f"{d.talk_time_s:.0f} s"),
-    ]
-    if d.filler_counts:
-        figures.append(("Most used fillers", ", ".join(f"“{w}” ×{n}" for w, n in list(d.filler_counts.items())[:5])))
-    rows: list[list[object]] = [[Paragraph(k, s.cell_bold), Paragraph(text(v), s.cell)] for k, v in figures]
-    out += [grid(rows, [50 * mm, CONTENT_WIDTH - 50 * mm], header=False), Spacer(1, 6)]
-    out += _chart(charts.delivery_chart(d, "png"), width=CONTENT_WIDTH * 0.9)
-    header = ("Answer", "Words", "WPM", "Fillers/100", "Long pauses", "First word", "Talk time")
-    per_turn: list[list[object]] = [[Paragraph(h, s.cell_bold) for h in header]]
-    for row in d.rows:
-        m = row.metrics
-        values = (
-            f"Q{row.question_number}" + ("" if row.kind == "main" else " follow-up"),
-            str(m.words),
-            f"{m.words_per_minute:.0f}",
-            f"{m.fillers_per_100_words:.1f}",
-            str(m.long_pauses),
-            f"{m.time_to_first_word_s:.1f} s",
-            f"{m.talk_time_s:.0f} s",
-        )
-        per_turn.append([Paragraph(v, s.cell) for v in values])
-    out.append(grid(per_turn, [34 * mm, 18 * mm, 18 * mm, 24 * mm, 26 * mm, 26 * mm, 28 * mm]))
-    return out
-
-
-def _progress(report: SessionReport, s: Styles) -> list[Flowable]:
-    progress = report.progress
-    out: list[Flowable] = [CondPageBreak(90 * mm), Paragraph("Progress on this track", s.h1)]
-    earlier = [p for p in progress.sessions if not p.is_this_session]
-    if not earlier:
-        out.append(Paragraph("This is your first session on this track: progress shows from the next one.", s.body))
-    else:
-        out.append(Paragraph(f"This session against your {len(earlier)} earlier session(s) on this track.", s.body))
-        out += _chart(charts.progress_chart(progress.sessions, "png"), width=CONTENT_WIDTH * 0.9)
-    out.append(Paragraph("Study list", s.h2))
-    if not progress.study_list:
-        out.append(Paragraph("No key point was missed in these sessions.", s.body))
-        return out
-    out.append(Paragraph("The key points missed most often in these sessions, with where to practise them.", s.small))
-    rows: list[list[object]] = [[Paragraph(h, s.cell_bold) for h in ("Key point", "Topic", "Missed", "Practise")]]
-    for item in progress.study_list:
-        partial = f" (+{item.partial} partly)" if item.partial else ""
-        rows.append(
-            [
-                Paragraph(text(item.statement), s.cell),
-                Paragraph(text(item.topic), s.cell),
-                Paragraph(f"{item.missed} of {item.asked}{partial}", s.cell),
-                Paragraph(f"interviewer bank show {text(item.question_id)}", s.cell),
-            ]
-        )
-    out.append(grid(rows, [88 * mm, 30 * mm, 20 * mm, 36 * mm]))
-    return out
-
-
-# -- small helpers ---------------------------------------------------------------------------------
-
-
-def _clip(value: str, limit: int) -> str:
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
-
-
-def _tinted(style: Any, colour: str) -> Any:
-    from reportlab.lib.styles import ParagraphStyle
-
-    return ParagraphStyle(
-        f"{style.name}-tint", parent=style, backColor=colors.HexColor(colour), borderPadding=5, spaceAfter=8,
-        spaceBefore=2,
-    )
-
-
-def _centred(style: Any) -> Any:
-    from reportlab.lib.styles import ParagraphStyle
-
-    return ParagraphStyle(f"{style.name}-centre", parent=style, alignment=1)
-
-
-def _spaced(style: Any) -> Any:
-    from reportlab.lib.styles import ParagraphStyle
-
-    return ParagraphStyle(f"{style.name}-spaced", parent=style, spaceBefore=5)

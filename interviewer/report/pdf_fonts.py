@@ -112,34 +112,56 @@ def _invisible(ch: str) -> bool:
     return unicodedata.category(ch) == "Cf" or 0xFE00 <= ord(ch) <= 0xFE0F or 0xE0100 <= ord(ch) <= 0xE01EF
 
 
+def _placeholder(chars: str) -> str:
+    """A visible stand-in for characters no embedded font has: "[rocket]", or "[thai text]" for a word."""
+    first = chars[0]
+    name = unicodedata.name(first, f"U+{ord(first):04X}").lower()
+    label = f"{name.split()[0]} text" if len(chars) > 1 else name
+    return f'<font color="#6b7280">[{escape(label)}]</font>'
+
+
+def _letter(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LM"
+
+
 def markup(text: str) -> str:
-    """``text`` as ReportLab paragraph markup: escaped, line breaks kept, each run in a font that has it."""
+    """``text`` as ReportLab paragraph markup: escaped, line breaks kept, each run in a font that has it.
+
+    Characters no embedded font covers become placeholders: each symbol by its Unicode name, a run
+    of letters of an uncovered script as one "[script text]" (a word named letter by letter would
+    be unreadable).
+    """
     body = _body_glyphs()
     out: list[str] = []
     run: list[str] = []
     run_font: str | None = None
+    missing: list[str] = []
 
     def flush() -> None:
         if run:
             chunk = escape("".join(run)).replace("\n", "<br/>")
             out.append(chunk if run_font is None else f'<font name="{run_font}">{chunk}</font>')
             run.clear()
+        if missing:
+            out.append(_placeholder("".join(missing)))
+            missing.clear()
 
     for ch in text:
         code = ord(ch)
-        if code in body or ch in "\n\t":
-            font = None
-        elif _invisible(ch):
+        if _invisible(ch):
             continue
+        if code in body or ch in "\n\t":
+            font: str | None = None
         elif code in _cjk_glyphs():
             font = CJK
         else:
-            flush()
-            name = unicodedata.name(ch, f"U+{code:04X}").lower()
-            out.append(f'<font color="#6b7280">[{escape(name)}]</font>')
-            run_font = None
+            if missing and not (_letter(ch) and _letter(missing[-1])):
+                flush()
+            if run:
+                flush()
+            missing.append(ch)
             continue
-        if font != run_font:
+        if font != run_font or missing:
             flush()
             run_font = font
         run.append(ch)

@@ -46,10 +46,15 @@ class Styles:
     big: ParagraphStyle
     chip: ParagraphStyle
     bullet: ParagraphStyle
+    banner: ParagraphStyle
+    judge_note: ParagraphStyle
+    caption: ParagraphStyle
+    graded_by: ParagraphStyle
 
 
 def make_styles() -> Styles:
-    base = ParagraphStyle("base", fontName=BODY, fontSize=9.5, leading=13.5, textColor=INK)
+    base = ParagraphStyle("base", fontName=BODY, bulletFontName=BODY, fontSize=9.5, leading=13.5, textColor=INK)
+    small = ParagraphStyle("small", parent=base, fontSize=8, leading=11, textColor=MUTED, spaceAfter=3)
     return Styles(
         title=ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=21, leading=26, spaceAfter=2),
         subtitle=ParagraphStyle("subtitle", parent=base, textColor=MUTED, fontSize=10, leading=14, spaceAfter=8),
@@ -60,20 +65,40 @@ def make_styles() -> Styles:
             "h2", parent=base, fontName=BOLD, fontSize=11, leading=15, spaceBefore=8, spaceAfter=3, keepWithNext=1
         ),
         label=ParagraphStyle(
-            "label", parent=base, fontName=BOLD, fontSize=8, leading=11, textColor=MUTED, spaceBefore=7,
-            spaceAfter=2, keepWithNext=1,
+            "label",
+            parent=base,
+            fontName=BOLD,
+            fontSize=8,
+            leading=11,
+            textColor=MUTED,
+            spaceBefore=7,
+            spaceAfter=2,
+            keepWithNext=1,
         ),
         label_loose=ParagraphStyle(
-            "label_loose", parent=base, fontName=BOLD, fontSize=8, leading=11, textColor=MUTED, spaceBefore=7,
+            "label_loose",
+            parent=base,
+            fontName=BOLD,
+            fontSize=8,
+            leading=11,
+            textColor=MUTED,
+            spaceBefore=7,
             spaceAfter=2,
         ),
         body=ParagraphStyle("body", parent=base, spaceAfter=4),
         answer=ParagraphStyle("answer", parent=base, leftIndent=8, spaceAfter=4, leading=14.5),
         prompt=ParagraphStyle(
-            "prompt", parent=base, backColor=PANEL, borderPadding=(6, 6, 6, 6), spaceBefore=4, spaceAfter=8,
-            leftIndent=6, rightIndent=6, keepWithNext=1,
+            "prompt",
+            parent=base,
+            backColor=PANEL,
+            borderPadding=(6, 6, 6, 6),
+            spaceBefore=4,
+            spaceAfter=8,
+            leftIndent=6,
+            rightIndent=6,
+            keepWithNext=1,
         ),
-        small=ParagraphStyle("small", parent=base, fontSize=8, leading=11, textColor=MUTED, spaceAfter=3),
+        small=small,
         cell=ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11.5),
         cell_bold=ParagraphStyle("cell_bold", parent=base, fontName=BOLD, fontSize=8.5, leading=11.5),
         big=ParagraphStyle("big", parent=base, fontName=BOLD, fontSize=30, leading=34, alignment=TA_CENTER),
@@ -81,7 +106,29 @@ def make_styles() -> Styles:
             "chip", parent=base, fontName=BOLD, fontSize=11, leading=14, alignment=TA_CENTER, textColor=colors.white
         ),
         bullet=ParagraphStyle("bullet", parent=base, leftIndent=12, bulletIndent=2, spaceAfter=2),
+        banner=ParagraphStyle(
+            "banner", parent=base, backColor=colors.HexColor("#fff4d6"), borderPadding=5, spaceBefore=2, spaceAfter=8
+        ),
+        judge_note=ParagraphStyle(
+            "judge_note",
+            parent=small,
+            backColor=colors.HexColor("#eef2ff"),
+            borderPadding=5,
+            spaceBefore=2,
+            spaceAfter=8,
+        ),
+        caption=ParagraphStyle("caption", parent=small, alignment=TA_CENTER),
+        graded_by=ParagraphStyle("graded_by", parent=small, spaceBefore=5),
     )
+
+
+def table_style(commands: list[tuple[object, ...]]) -> TableStyle:
+    """A TableStyle whose cells use the embedded font (ReportLab's default is unembedded Helvetica)."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), BODY), *commands])
+
+
+def clip(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
 def text(value: str) -> str:
@@ -95,7 +142,7 @@ def score_chip(score: int | None, style: ParagraphStyle, width: float = 26 * mm)
     fill = MUTED if score is None else colors.HexColor(score_colour(score))
     chip = Table([[Paragraph(label, style)]], colWidths=[width])
     chip.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("BACKGROUND", (0, 0), (-1, -1), fill),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -120,5 +167,5 @@ def grid(rows: list[list[object]], widths: list[float], header: bool = True) -> 
     ]
     if header:
         commands += [("BACKGROUND", (0, 0), (-1, 0), PANEL), ("LINEBELOW", (0, 0), (-1, 0), 0.8, MUTED)]
-    table.setStyle(TableStyle(commands))
+    table.setStyle(table_style(commands))
     return table
