@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+_NON_WORD = re.compile(r"[^\w']+")
 
 #: How similar a quote must be to a span of the answer when it is not verbatim: tolerant of a
 #: transcription slip or a dropped filler, not of a paraphrase.
@@ -35,10 +36,14 @@ def normalise(text: str) -> str:
 
 
 def _tokens(text: str) -> list[_Token]:
-    return [
-        _Token(unicodedata.normalize("NFKC", m.group()).casefold().replace("’", "'"), m.start(), m.end())
-        for m in _WORD.finditer(text)
-    ]
+    tokens = []
+    for m in _WORD.finditer(text):
+        # NFKC can turn one word character into several, some not word characters ("¼" -> "1⁄4");
+        # keeping only word characters makes normalising a normalised text a no-op.
+        norm = _NON_WORD.sub("", unicodedata.normalize("NFKC", m.group()).casefold().replace("’", "'"))
+        if norm:
+            tokens.append(_Token(norm, m.start(), m.end()))
+    return tokens
 
 
 def find_quote(quote: str, answer: str) -> str | None:
