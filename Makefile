@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint bench clean
+.PHONY: install run practice test test-fast lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The browser app on http://127.0.0.1:7860 (voice or text), on the embedded offline models.
 run: $(STAMP)
+	$(BIN)/interviewer serve
+
+# A text interview in the terminal.
+practice: $(STAMP)
 	$(BIN)/interviewer practice --track llm-app --level mid --questions 5
 
 test: $(STAMP)

@@ -276,9 +276,10 @@ def test_no_false_accusations_on_the_shipped_bank(shipped_bank, judge):
     for question in shipped_bank.questions.values():
         rubric = shipped_bank.rubric_for(question)
         criteria = shipped_bank.criteria_for(rubric)
-        for correction in (m.correction for m in rubric.misconceptions):
-            result = judge.grade(GradingRequest(question, rubric, criteria, [Exchange(question.prompt, correction)]))
-            accused += [(question.id, m.misconception_id, m.evidence) for m in result.misconceptions]
+        # Misconceptions are judged sentence by sentence, so one grade can hold every correction.
+        corrections = "\n\n".join(m.correction for m in rubric.misconceptions)
+        result = judge.grade(GradingRequest(question, rubric, criteria, [Exchange(question.prompt, corrections)]))
+        accused += [(question.id, m.misconception_id, m.evidence) for m in result.misconceptions]
     assert accused == []
 
 

@@ -259,3 +259,33 @@ def test_a_bad_upload_shows_an_error_and_the_interview_goes_on(page: Page, tmp_p
     page.click("#iv-end")
     page.frame_locator(".iv-report-frame").locator("h1").wait_for(timeout=STEP_TIMEOUT_MS)
     shot(page, "09-ended-early-report")
+
+
+def test_two_candidates_at_once_each_see_only_their_own(browser: Browser, server: str) -> None:
+    from playwright.sync_api import expect
+
+    pages = []
+    for _ in range(2):
+        context = browser.new_context(viewport={"width": 1360, "height": 1000})
+        tab = context.new_page()
+        tab.set_default_timeout(60_000)
+        tab.goto(server)
+        tab.wait_for_selector("#iv-start")
+        start(tab, "text", 2)
+        pages.append(tab)
+    turns = [turn_on_screen(tab) for tab in pages]
+    for n, tab in enumerate(pages):  # both answers are in the queue together
+        tab.fill("#iv-answer textarea", f"{TYPED} Candidate {n}.")
+        tab.click("#iv-submit")
+    sessions = []
+    for n, tab in enumerate(pages):
+        wait_for_next(tab, turns[n])
+        chat = tab.locator("#iv-chat").inner_text()
+        assert f"Candidate {n}." in chat and f"Candidate {1 - n}." not in chat
+        tab.click("button[role=tab]:has-text('History')")
+        expect(tab.locator("#iv-history")).to_contain_text("unfinished")
+        sessions.append(tab.locator("#iv-history tbody tr").count())
+    assert sessions == [1, 1]  # each browser lists its own session only
+    shot(pages[0], "10-second-candidate-history")
+    for tab in pages:
+        tab.context.close()

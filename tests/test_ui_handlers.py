@@ -20,7 +20,7 @@ from ui.context import make_context
 from ui.handlers import Handlers
 from ui.history import history_view
 from ui.state import Visitor
-from ui.views import conversation, question_markdown
+from ui.views import clock_text, conversation, question_markdown
 from ui.voice import VoiceSupport, highlighted_words
 
 GOOD = (
@@ -166,3 +166,20 @@ def test_a_spoken_answer_is_transcribed_for_review_and_stored_with_its_audio(han
     assert turn.answer_text == edited and turn.transcript_raw == spoken.transcript.text
     assert turn.delivery_json and Path(turn.audio_ref).is_file()
     assert Path(turn.audio_ref).parent == handlers.context.audio_dir(tab.session_id)
+
+
+def test_without_a_server_voice_the_browser_speaks_the_question(handlers: Handlers, monkeypatch) -> None:
+    person = Visitor()
+    monkeypatch.setattr(handlers.context.voice, "speak", lambda text: None)  # Piper unavailable
+    screen = handlers.start(person, "llm-app", "mid", 1, None, "voice")
+    assert screen.question_audio is None and screen.speak_text == screen.tab.prompt["prompt"]
+    assert handlers.repeat(screen.tab).speak_text == screen.tab.prompt["prompt"]
+    # Text mode never speaks.
+    text = handlers.start(person, "llm-app", "mid", 1, None, "text")
+    assert text.question_audio is None and text.speak_text is None
+
+
+def test_the_clock_counts_from_the_session_start() -> None:
+    assert clock_text(100.0, None, now=175.0) == "1:15 elapsed"
+    assert clock_text(100.0, 600, now=175.0) == "1:15 of 10:00"
+    assert clock_text(0.0, None, now=3 * 3600 + 62) == "3:01:02 elapsed"

@@ -6,6 +6,7 @@ CSS = """
 .gradio-container { max-width: 1280px !important; width: 100%; margin: 0 auto !important; }
 #iv-header h1 { margin-bottom: 0; font-size: 1.7rem; }
 #iv-header p { margin-top: .25rem; color: var(--body-text-color-subdued); }
+#iv-user { text-align: right; align-self: center; color: var(--body-text-color-subdued); }
 .iv-progress { padding: .25rem 0 .5rem; }
 .iv-progress-text { display: flex; gap: .75rem; align-items: center; font-size: 1.05rem; }
 .iv-kind { font-size: .8rem; padding: .1rem .55rem; border-radius: 999px; background: #e0e7ff; color: #3730a3; }
@@ -30,7 +31,10 @@ HEAD = """
 <script>
 (() => {
   const pad = (n) => String(n).padStart(2, "0");
-  const fmt = (s) => `${Math.floor(s / 60)}:${pad(Math.floor(s % 60))}`;
+  const fmt = (s) => {
+    const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = pad(Math.floor(s % 60));
+    return h ? `${h}:${pad(m)}:${sec}` : `${m}:${sec}`;
+  };
   setInterval(() => {
     document.querySelectorAll(".iv-clock[data-start]").forEach((el) => {
       const elapsed = Math.max(0, (Date.now() - Number(el.dataset.start)) / 1000);

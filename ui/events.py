@@ -241,6 +241,10 @@ def wire(demo: gr.Blocks, page: Page, context: UiContext, concurrency: int) -> N
             page.resume_note: note,
         }
 
+    def on_user(request: gr.Request) -> str:
+        name = getattr(request, "username", None) or ""
+        return f"Signed in as **{_escape_md(name)}** · [Sign out](logout)" if name else ""
+
     refresh: dict[str, Any] = {"fn": on_history, "inputs": [page.browser], "outputs": history_outputs}
     page.start_btn.click(
         on_start,
@@ -276,6 +280,8 @@ def wire(demo: gr.Blocks, page: Page, context: UiContext, concurrency: int) -> N
     page.speak.change(None, [page.speak], None, js=SPEAK_JS)
     page.history_tab.select(**refresh)
     demo.load(**refresh)
+    if context.auth_enabled:
+        demo.load(on_user, None, page.user_line)
 
 
 def _user_errors(action: Callable[[], T]) -> T:
@@ -284,6 +290,11 @@ def _user_errors(action: Callable[[], T]) -> T:
         return action()
     except InterviewerError as exc:
         raise gr.Error(str(exc), print_exception=False) from None
+
+
+def _escape_md(text: str) -> str:
+    """A user name as literal Markdown text."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!<>|" else ch for ch in text)
 
 
 def _progress(progress: gr.Progress) -> ProgressFn:

@@ -33,6 +33,7 @@ class Page:
     tab_state: gr.State
     browser: gr.BrowserState
     tabs: gr.Tabs
+    user_line: gr.Markdown
     # setup
     setup_panel: gr.Column
     intro: gr.Markdown
@@ -98,10 +99,13 @@ def _components(context: UiContext) -> Page:
     voice_ok = context.voice is not None
     tab_state = gr.State(TabState())
     browser = gr.BrowserState({"sessions": []}, storage_key="mock-interviewer", secret=context.browser_secret)
-    gr.Markdown(
-        "# Mock interviewer\nPractice AI/ML engineering interviews, graded against written rubrics, offline.",
-        elem_id="iv-header",
-    )
+    with gr.Row(equal_height=True):
+        gr.Markdown(
+            "# Mock interviewer\nPractice AI/ML engineering interviews, graded against written rubrics, offline.",
+            elem_id="iv-header",
+        )
+        # Filled in on page load when the server asks for a login.
+        user_line = gr.Markdown(elem_id="iv-user", visible=context.auth_enabled)
     # Hidden: text for the browser to speak when the server has no voice.
     speak = gr.Textbox(visible=False, elem_id="iv-speak")
     # Hidden: whether the candidate confirmed "End interview" (set by the button's script).
@@ -186,7 +190,7 @@ def _components(context: UiContext) -> Page:
                         )
             with gr.Column(visible=False) as done_panel:
                 done = gr.Markdown(elem_id="iv-done")
-                again_btn = gr.Button("Start another interview", elem_id="iv-again")
+                again_btn = gr.Button("Start another interview", variant="primary", elem_id="iv-again")
         with gr.Tab("Report", id="report"):
             with gr.Row():
                 pdf_btn = gr.DownloadButton(
@@ -214,6 +218,7 @@ def _components(context: UiContext) -> Page:
         tab_state=tab_state,
         browser=browser,
         tabs=tabs,
+        user_line=user_line,
         setup_panel=setup_panel,
         intro=intro,
         resume_row=resume_row,

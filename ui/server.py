@@ -10,6 +10,7 @@ from typing import Any
 from interviewer.app import build_service
 from interviewer.service import InterviewService
 from interviewer.settings import Settings
+from interviewer.speech import SttConfig
 from ui.assets import CSS, HEAD
 from ui.context import UiContext, make_context, warm_up
 
@@ -51,7 +52,10 @@ def launch_options(context: UiContext) -> dict[str, Any]:
     fonts = ["ui-sans-serif", "system-ui", "Segoe UI", "Roboto", "Helvetica", "Arial", "sans-serif"]
     mono = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
     theme = gr.themes.Soft(primary_hue="indigo", secondary_hue="slate", font=fonts, font_mono=mono)
+    # Refuse oversized uploads at the door, before they are written to disk.
+    max_mb = SttConfig.from_mapping(context.settings.stt).max_mb
     return {
+        "max_file_size": f"{max_mb:g}mb",
         "theme": theme,
         "css": CSS,
         "head": HEAD,

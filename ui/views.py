@@ -7,6 +7,7 @@ so a resumed session shows exactly what was asked and answered.
 from __future__ import annotations
 
 import html
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,10 +38,22 @@ def progress_html(prompt: PendingPrompt | None, started_at: float, budget_s: int
         f'<div class="iv-progress" data-turn="{prompt["turn"]}">'
         f'<div class="iv-progress-text"><b>Question {number} of {total}</b>'
         f'<span class="iv-kind iv-kind-{prompt["kind"]}">{kind}</span>'
-        f'<span class="iv-clock" data-start="{int(started_at * 1000)}"{budget}>0:00</span></div>'
+        f'<span class="iv-clock" data-start="{int(started_at * 1000)}"{budget}>{clock_text(started_at, budget_s)}</span>'
+        "</div>"
         f'<div class="iv-bar"><div class="iv-bar-fill" style="width:{width}%"></div></div>'
         "</div>"
     )
+
+
+def clock_text(started_at: float, budget_s: int | None, now: float | None = None) -> str:
+    """What the clock shows (the page's script then keeps it ticking in the same words)."""
+    elapsed = max(0, int((now if now is not None else time.time()) - started_at))
+
+    def fmt(seconds: int) -> str:
+        hours, rest = divmod(seconds, 3600)
+        return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+    return f"{fmt(elapsed)} of {fmt(budget_s)}" if budget_s else f"{fmt(elapsed)} elapsed"
 
 
 def question_markdown(prompt: PendingPrompt | None) -> str:
@@ -107,7 +120,10 @@ def finished_markdown(summary: dict[str, Any] | None, session_id: str) -> str:
         else "no graded answers"
     )
     early = " (ended early)" if summary.get("ended_early") else ""
-    return f"### Interview complete{early}\n\nOverall {score}. Session `{session_id}`: the full report is below."
+    return (
+        f"### Interview complete{early}\n\nOverall {score}. Session `{session_id}`: the full report, "
+        "with PDF, Markdown and JSON downloads, is in the **Report** tab."
+    )
 
 
 def setup_intro(judge_label: str, voice_label: str | None) -> str:

@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
-from interviewer.cli import practice_commands, report_commands, serve_commands
+from interviewer.cli import practice_commands, report_commands, serve_commands, speech_commands
 from interviewer.cli.bank_commands import bank_app
 from interviewer.errors import InterviewerError
 
@@ -23,6 +23,7 @@ app.command("practice")(practice_commands.practice)
 app.command("resume")(practice_commands.resume)
 app.command("sessions")(practice_commands.sessions)
 app.command("show")(practice_commands.show)
+app.command("transcribe")(speech_commands.transcribe)
 app.command("report")(report_commands.report)
 app.command("regrade")(practice_commands.regrade)
 app.command("serve")(serve_commands.serve)

@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -14,6 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from interviewer.app import build_service, build_store
+from interviewer.cli.speech_commands import SpokenAnswers, audio_path
 from interviewer.bank import Level, Track
 from interviewer.errors import InterviewerError
 from interviewer.graph import PendingPrompt
@@ -63,6 +64,7 @@ def practice(
     judge_model_path: JudgeModelPathOption = None,
     max_follow_ups: Annotated[int | None, typer.Option("--max-follow-ups", help="Per question (default 2).")] = None,
     bank: Annotated[Path | None, typer.Option("--bank", help="Your own bank folder.")] = None,
+    speak: Annotated[bool, typer.Option("--speak", help="Read questions aloud (Piper, offline).")] = False,
     config: ConfigOption = None,
 ) -> None:
     """Take a text interview in the terminal. Ctrl-C pauses it; `interviewer resume ID` continues."""
@@ -85,7 +87,7 @@ def practice(
     with _out.status("Planning the interview..."):
         step = service.start(track, level, questions, minutes=minutes)
     _out.print(f"Session [bold]{step.session_id}[/]\n")
-    _drive(service, step, scripted)
+    _drive(service, step, scripted, SpokenAnswers(settings, service.bank, _out, speak=speak))
 
 
 def resume(
@@ -112,7 +114,7 @@ def resume(
         step = service.current(record.id)
     done = sum(1 for t in service.store.turns(record.id) if t.answer_text is not None)
     _out.print(f"Resuming session [bold]{record.id}[/] ({done} answers saved) · graded by {_judge_label(service)}\n")
-    _drive(service, step, scripted)
+    _drive(service, step, scripted, SpokenAnswers(settings, service.bank, _out))
 
 
 def sessions(
@@ -202,12 +204,16 @@ def regrade(
 # -- the loop ---------------------------------------------------------------------------------------
 
 
-def _drive(service: InterviewService, step: Step, scripted: Iterator[str] | None) -> None:
+def _drive(
+    service: InterviewService, step: Step, scripted: Iterator[str] | None, spoken: SpokenAnswers | None = None
+) -> None:
     try:
         while not step.finished:
             prompt = step.prompt
             assert prompt is not None
             _print_prompt(prompt)
+            if spoken is not None and spoken.speak:
+                spoken.say(prompt["prompt"], f"{step.session_id}-{prompt['turn']}")
             text = next(scripted, None) if scripted is not None else _read_answer()
             if text is None:
                 _out.print(
@@ -218,8 +224,19 @@ def _drive(service: InterviewService, step: Step, scripted: Iterator[str] | None
             if scripted is not None:
                 _out.print(f"[dim]> {text}[/]")
             try:
+                spoken_fields: dict[str, Any] = {}
+                if spoken is not None and (path := audio_path(text)) is not None:
+                    # "@answer.wav": transcribed, shown with its flags and confirmed before grading.
+                    track = Track(service.store.get_session(step.session_id).track)
+                    heard = spoken.take(path, track, prompt["question_id"], interactive=scripted is None)
+                    text = heard.text
+                    spoken_fields = {
+                        "audio_ref": heard.audio_ref,
+                        "transcript_raw": heard.raw,
+                        "delivery": heard.delivery,
+                    }
                 with _out.status(f"Grading with {service.judge.provider}..."):
-                    step = service.answer(step.session_id, text)
+                    step = service.answer(step.session_id, text, **spoken_fields)
             except InterviewerError as exc:
                 if scripted is not None:
                     raise

@@ -68,7 +68,7 @@ def load_audio(source: str | Path | bytes, limits: AudioLimits | None = None) ->
         raise AudioError(f"{name} is not a readable audio file (use {FORMATS})") from None
     with container:
         if not container.streams.audio:
-            raise AudioError(f"{name} contains no audio stream")
+            raise AudioError(f"{name} contains no audio stream (use {FORMATS})")
         stream = container.streams.audio[0]
         declared = _wav_declared_seconds(data) or _declared_seconds(container, stream)
         if declared is not None and declared > limits.max_seconds:

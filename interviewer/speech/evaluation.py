@@ -120,7 +120,8 @@ def espeak_wav(text: str, path: Path, words_per_minute: int = 160, voice: str = 
 
 
 def piper_wav(text: str, path: Path) -> Path:
-    """Speak ``text`` into ``path`` with the bundled Piper voice."""
+    """Speak ``text`` into ``path`` with the bundled Piper voice, without its random variation
+    (so that the same text always gives the same audio and the same figures)."""
     from interviewer.speech.tts import write_wav
 
-    return write_wav(text, path)
+    return write_wav(text, path, varied=False)

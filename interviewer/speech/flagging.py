@@ -45,7 +45,9 @@ class _Term:
     bigrams: frozenset[str]
 
 
-def flag_transcript(transcript: Transcript, vocabulary: Vocabulary | None, low_confidence: float = 0.4) -> tuple[Flag, ...]:
+def flag_transcript(
+    transcript: Transcript, vocabulary: Vocabulary | None, low_confidence: float = 0.4
+) -> tuple[Flag, ...]:
     """Every stretch of ``transcript`` to check, in order; flags never overlap."""
     words = transcript.words
     terms = _prepared(vocabulary.terms) if vocabulary is not None else ()

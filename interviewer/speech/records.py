@@ -27,8 +27,8 @@ class Word:
 
     @property
     def bare(self) -> str:
-        """The word without surrounding spaces and punctuation (hyphens and slashes kept)."""
-        return self.text.strip().strip(".,!?;:\"'()[]{}…“”‘’")
+        """The word without surrounding spaces and punctuation (inner hyphens and slashes kept)."""
+        return self.text.strip().strip(".,!?;:\"'()[]{}…“”‘’-")
 
 
 @dataclass(frozen=True, slots=True)

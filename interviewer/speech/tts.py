@@ -50,19 +50,26 @@ def speakable(text: str) -> str:
     return " ".join(text.split())
 
 
-def synthesize_wav(text: str, model_path: Path | None = None) -> bytes:
-    """``text`` spoken by the voice, as the bytes of a 16-bit mono WAV file."""
+def synthesize_wav(text: str, model_path: Path | None = None, varied: bool = True) -> bytes:
+    """``text`` spoken by the voice, as the bytes of a 16-bit mono WAV file.
+
+    Piper adds random variation to timing and tone, so each call sounds (and decodes) a little
+    differently; ``varied=False`` turns it off for reproducible test and benchmark audio.
+    """
+    from piper import SynthesisConfig
+
     voice = load_voice(model_path)
+    config = None if varied else SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as wav:
-        voice.synthesize_wav(speakable(text), wav)
+        voice.synthesize_wav(speakable(text), wav, syn_config=config)
     return buffer.getvalue()
 
 
-def write_wav(text: str, path: Path, model_path: Path | None = None) -> Path:
+def write_wav(text: str, path: Path, model_path: Path | None = None, varied: bool = True) -> Path:
     """Speak ``text`` into the WAV file ``path`` (folders are created) and return the path."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(synthesize_wav(text, model_path))
+    path.write_bytes(synthesize_wav(text, model_path, varied))
     return path
 
 
