@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -63,8 +64,6 @@ def _answered(data_dir: Path, session_id: str | None) -> int:
     db = data_dir / "interviewer.db"
     if session_id is None or not db.exists():
         return 0
-    import sqlite3
-
     with sqlite3.connect(db, timeout=5) as conn:
         row = conn.execute(
             "SELECT COUNT(*) FROM turn WHERE session_id = ? AND answer_text IS NOT NULL", (session_id,)
@@ -82,7 +81,24 @@ def _kill_at_random_moment(
     grading, checkpoint writes and the next question's planning.
     """
     deadline = time.monotonic() + 120
-    if attempt % 3 == 0 or session_id is None:
+    if session_id is None:
+        # Start-up time varies with machine load: wait for the session to exist, then kill
+        # somewhere in planning, the first question or its grading.
+        db = data_dir / "interviewer.db"
+        while proc.poll() is None and time.monotonic() < deadline:
+            if db.exists():
+                with sqlite3.connect(db, timeout=5) as conn:
+                    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+                    if (
+                        "interview_session" in tables
+                        and conn.execute("SELECT COUNT(*) FROM interview_session").fetchone()[0]
+                    ):
+                        break
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 1.5))
+        if proc.poll() is not None:
+            return False
+    elif attempt % 3 == 0:
         try:
             proc.wait(timeout=rng.uniform(0.2, 4.0))
             return False
