@@ -2,6 +2,8 @@
 # Start Debian's PostgreSQL cluster and create a throwaway database for the tests.
 # Prints the URL to use; the tests read it from INTERVIEWER_TEST_POSTGRES_URL.
 set -euo pipefail
+# Only the URL may reach stdout: the caller captures it.
+exec 3>&1 1>&2
 version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
 pg_ctlcluster "$version" main start 2>/dev/null || pg_ctlcluster "$version" main status >/dev/null
 for _ in $(seq 1 30); do
@@ -12,4 +14,4 @@ su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='interviewer'\
   su postgres -c "psql -qc \"CREATE ROLE interviewer LOGIN PASSWORD 'interviewer'\""
 su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='interviewer_test'\"" | grep -q 1 ||
   su postgres -c "createdb -O interviewer interviewer_test"
-echo "postgresql://interviewer:interviewer@127.0.0.1:5432/interviewer_test"
+echo "postgresql://interviewer:interviewer@127.0.0.1:5432/interviewer_test" >&3
