@@ -96,7 +96,9 @@ def chat_statuses(log: Path) -> list[int]:
 
 def test_grade_through_the_server_falls_back_to_json_object_with_schema(server, request_):
     base_url, log = server
-    judge = make_judge(JudgeConfig(provider="openai", base_url=base_url, max_retries=1))
+    # A generous timeout: on a loaded 2-core machine a grade can take minutes, and a client-side
+    # timeout would add a retry to the exact request sequence this test checks.
+    judge = make_judge(JudgeConfig(provider="openai", base_url=base_url, max_retries=1, timeout_s=900))
     assert judge.response_format_mode is None
 
     grade = judge.grade(request_)
