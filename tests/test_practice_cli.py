@@ -74,3 +74,11 @@ def test_user_errors_are_one_line(tmp_path):
     bad_judge = run_cli(tmp_path, "practice", "--judge", "oracle", "--answers", "-", stdin="x")
     assert bad_judge.returncode == 2 and "judge" in bad_judge.stderr.lower()
     assert len(bad_judge.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_interactive_practice_pauses_when_input_ends(tmp_path):
+    # No --answers and stdin closed at once (Ctrl-D, a finished pipe): pause, do not loop forever.
+    result = run_cli(tmp_path, "practice", "--questions", "1", stdin="")
+    assert result.returncode == 130
+    assert "Interview paused" in result.stdout

@@ -14,8 +14,8 @@ from rich.panel import Panel
 from rich.table import Table
 
 from interviewer.app import build_service, build_store
-from interviewer.cli.speech_commands import SpokenAnswers, audio_path
 from interviewer.bank import Level, Track
+from interviewer.cli.speech_commands import SpokenAnswers, audio_path
 from interviewer.errors import InterviewerError
 from interviewer.graph import PendingPrompt
 from interviewer.judge.grade import Coverage, Grade
@@ -277,7 +277,10 @@ def _read_answer() -> str:
         try:
             line = input()
         except EOFError:
-            break
+            if any(part.strip() for part in lines):
+                break
+            # Input has ended for good (Ctrl-D, a closed pipe): asking again would loop forever.
+            raise KeyboardInterrupt from None
         if not line.strip() and lines:
             break
         lines.append(line)

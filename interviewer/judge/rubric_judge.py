@@ -1,10 +1,9 @@
-"""The offline rubric judge: deterministic grading from term matches and sentence embeddings.
+"""The offline rubric judge: deterministic grading from term matches and sentence embeddings, no LLM.
 
-No language model is involved. Each key point is compared with every sentence of the answer (and
-every pair of adjacent sentences) by embedding similarity plus a small bonus for the rubric's terms;
-misconceptions are found through their signal phrases or a near-restatement of the claim, never in
-a clause that negates them. Levels, score and confidence are computed from those measurements, and
-every quote is a verbatim span of the answer. Thresholds were calibrated on tests/data/answers/.
+Each key point is compared with every sentence of the answer (and every pair of adjacent sentences)
+by embedding similarity plus a small bonus for the rubric's terms; misconceptions are found through
+their signal phrases, never in a clause that negates them. Levels, score and confidence are computed
+from those measurements; every quote is a verbatim span of the answer. Calibrated on tests/data/answers/.
 """
 
 from __future__ import annotations
@@ -49,9 +48,9 @@ MAX_TERMS = 3
 TERM_RELEVANCE = 0.35
 TOPICS_PER_SENTENCE = 2
 WINDOW_GAIN = 0.03  # a pair of adjacent sentences replaces a single one only when clearly closer
-# Misconceptions by embedding alone must be near-restatements of the claim, well clear of the
-# correction: MiniLM is topic-driven, and a *correct* CLIP sentence scored 0.82 against "CLIP
-# generates captions" (0.61 against its correction). Wrong answers scored 0.70-0.84.
+# A misconception found by meaning needs a near-restatement of the claim, well clear of the correction
+# (MiniLM is topic-driven: a *correct* CLIP sentence scored 0.82 against "CLIP generates captions",
+# 0.61 against its correction), plus the words of one of its signals and no negation.
 MISCONCEPTION_SIMILARITY = 0.75
 MISCONCEPTION_MARGIN = 0.25
 SHORT_ANSWER_WORDS = 40  # fewer words show little reasoning and are graded with less confidence
@@ -143,8 +142,11 @@ class RubricJudge:
         answer = _Answer(sentences, explaining, explaining * 2 <= sum(s.words for s in sentences) > 0)
         flags = [INJECTION_FLAG] * bool(injections) + ["keyword-list"] * answer.keyword_list
         flags += ["empty-answer"] * (not sentences)
-        pairs = [f"{a.text} {b.text}" for a, b in zip(sentences, sentences[1:], strict=False)]
-        vectors = self._embed([s.text for s in sentences] + pairs)
+        single = self._embed([s.text for s in sentences])
+        # A pair of adjacent sentences is the normalised sum of their vectors: on the examples this
+        # changed no key-point status and halved the model calls (the bulk of grading time).
+        pairs = single[:-1] + single[1:]
+        vectors = np.concatenate([single, pairs / (np.linalg.norm(pairs, axis=1, keepdims=True) + 1e-9)])
         sims = np.stack([self._similarity(kp, vectors) for kp in key_points], axis=1)
         # Each unit's ranking of the key points, closest first (stable sorts: deterministic ties).
         topic_rank = (-sims).argsort(axis=1, kind="stable").argsort(axis=1, kind="stable")
@@ -306,9 +308,8 @@ def _stem(word: str) -> str:
 
 
 def _signal(signal: str, sentence: str) -> int:
-    """2: the sentence says the signal phrase (every word, in order, up to 3 extra words, compared
-    as stems) in a clause that does not negate it; 1: it holds the phrase's content words in any
-    order; 0: neither. "A random split is fine" says "random split"; "not a random split" does not."""
+    """2: says the signal (every word as a stem, in order, up to 3 words inserted) in a clause that does
+    not negate it ("not a random split" does); 1: holds its content words in any order; 0: neither."""
     said, raw = normalise(sentence).split(), normalise(signal).split()
     words, wanted = [_stem(w) for w in said], [_stem(w) for w in raw]
     clauses = [normalise(c).split() for c in _CLAUSE_SPLIT.split(sentence)]
@@ -327,8 +328,7 @@ def _signal(signal: str, sentence: str) -> int:
 def _criterion(
     criterion: Criterion, coverage: float, wrong: list[Severity], answer: _Answer, used: list[int], budget_s: int
 ) -> CriterionScore:
-    """Level from weighted coverage, capped by misconceptions and, for depth and trade-off criteria,
-    by how many sentences explain or compare; communication criteria are measured from shape instead."""
+    """Level from weighted coverage, capped by misconceptions and by how many sentences explain or compare."""
     key = f"{criterion.id} {criterion.name}".lower()
     if any(w in key for w in ("structure", "clarity", "communicat")):
         return _communication(criterion, answer, used, budget_s)

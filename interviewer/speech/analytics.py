@@ -30,11 +30,12 @@ from interviewer.delivery import LONG_PAUSE_S, DeliveryMetrics
 from interviewer.speech.records import Word
 
 _ALWAYS = re.compile(r"^(u+m+|u+h+|e+r+|e+r+m+|a+h+|h+m+|m+h*m+|uhm+)$")
-_DETERMINERS = frozenset("a an the this that these those what some any one every each which another same".split())
+# Word lists as strings: one line each reads better than a column of quoted words.
+_DETERMINERS = frozenset("a an the this that these those what some any one every each which another same".split())  # noqa: SIM905
 _BLOCK_YOU_KNOW = frozenset(
-    "do does did don't didn't if whether what who how would could should will can might may as that".split()
+    "do does did don't didn't if whether what who how would could should will can might may as that".split()  # noqa: SIM905
 )
-_BLOCK_I_MEAN = frozenset("what do did don't didn't that if".split())
+_BLOCK_I_MEAN = frozenset("what do did don't didn't that if".split())  # noqa: SIM905
 _SET_OFF_ADVERBS = frozenset({"basically", "actually", "literally"})
 
 

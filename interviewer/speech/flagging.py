@@ -32,7 +32,7 @@ MIN_TERM_CHARS = 4
 _TOKENS = re.compile(r"[a-z0-9]+")
 # Never flagged for low confidence alone: the grade does not hinge on them.
 _FUNCTION_WORDS = frozenset(
-    "a an the and or but so of to in on at by for with from as is are was were be been it its this that "
+    "a an the and or but so of to in on at by for with from as is are was were be been it its this that "  # noqa: SIM905
     "these those i we you he she they them our your my me us do does did not no yes if then than".split()
 )
 
@@ -134,7 +134,7 @@ def _near_term_flags(
     flags: list[Flag] = []
     taken: set[int] = set()
     # Best matches first; among equals the shorter stretch, so a flag covers only what is wrong.
-    for score, i, j, term in sorted(candidates, key=lambda c: (-c[0], c[2] - c[1], c[1])):
+    for _score, i, j, term in sorted(candidates, key=lambda c: (-c[0], c[2] - c[1], c[1])):
         if taken.intersection(range(i, j)):
             continue
         taken.update(range(i, j))

@@ -35,11 +35,6 @@ class Vocabulary:
     #: A glossary line for the engine's initial prompt; empty when there are no terms.
     prompt: str
 
-    @property
-    def hotwords(self) -> str:
-        """The same terms as a faster-whisper ``hotwords`` string."""
-        return self.prompt.removeprefix("Glossary: ").rstrip(".")
-
 
 EMPTY = Vocabulary(terms=(), prompt="")
 
