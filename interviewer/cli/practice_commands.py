@@ -52,6 +52,18 @@ def _settings(config: Path | None, **flags: object) -> Settings:
     return load_settings({k: v for k, v in flags.items() if v is not None}, config_file=config)
 
 
+def _judge_flags(
+    judge: str | None, model: str | None, base_url: str | None, model_path: Path | None
+) -> dict[str, object]:
+    """The --judge* options as settings keys."""
+    return {
+        "judge_provider": judge,
+        "judge_model": model,
+        "judge_base_url": base_url,
+        "judge_model_path": str(model_path) if model_path else None,
+    }
+
+
 def practice(
     track: Annotated[Track, typer.Option("--track", "-t", help="Role track.")] = Track.LLM_APP,
     level: Annotated[Level, typer.Option("--level", "-l", help="Starting level; adapts to your answers.")] = Level.MID,
@@ -70,10 +82,7 @@ def practice(
     """Take a text interview in the terminal. Ctrl-C pauses it; `interviewer resume ID` continues."""
     settings = _settings(
         config,
-        judge_provider=judge,
-        judge_model=judge_model,
-        judge_base_url=judge_base_url,
-        judge_model_path=str(judge_model_path) if judge_model_path else None,
+        **_judge_flags(judge, judge_model, judge_base_url, judge_model_path),
         max_follow_ups=max_follow_ups,
         bank=bank,
     )
@@ -102,10 +111,7 @@ def resume(
     """Continue an unfinished interview where it stopped."""
     settings = _settings(
         config,
-        judge_provider=judge,
-        judge_model=judge_model,
-        judge_base_url=judge_base_url,
-        judge_model_path=str(judge_model_path) if judge_model_path else None,
+        **_judge_flags(judge, judge_model, judge_base_url, judge_model_path),
     )
     scripted = _scripted_answers(answers) if answers else None
     with _out.status("Loading the interviewer..."):
@@ -185,10 +191,7 @@ def regrade(
 
     settings = _settings(
         config,
-        judge_provider=judge,
-        judge_model=judge_model,
-        judge_base_url=judge_base_url,
-        judge_model_path=str(judge_model_path) if judge_model_path else None,
+        **_judge_flags(judge, judge_model, judge_base_url, judge_model_path),
     )
     store = build_store(settings)
     with _out.status("Re-grading..."):
