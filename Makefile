@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run practice test test-fast lint clean
+.PHONY: install run practice test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check interviewer tests
 	$(BIN)/mypy
+
+# CPU benchmarks; figures and their meaning in docs/benchmarks.md.
+bench: $(STAMP)
+	$(BIN)/python bench/bench_rubric_judge.py --runs 10
+	$(BIN)/python bench/bench_turn_latency.py --judges rubric --turns 30
+	$(BIN)/python bench/bench_report.py --repeats 5
+	$(BIN)/python bench/bench_speech.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
