@@ -10,6 +10,7 @@ shared by every judge that names it, and its calls are serialised with a lock.
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import threading
 from dataclasses import dataclass
@@ -74,6 +75,9 @@ def _load(path: Path, n_ctx: int, n_gpu_layers: int) -> _Loaded:
             except (ValueError, RuntimeError, OSError) as exc:
                 raise JudgeError(f"could not load the local judge model {path.name}: {exc}") from None
             loaded = _LOADED[key] = _Loaded(llama, threading.Lock())
+            # Free the model before the interpreter tears down llama_cpp's module globals;
+            # left to Llama.__del__ at exit it prints a spurious traceback.
+            atexit.register(llama.close)
         return loaded
 
 
