@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,3 +18,30 @@ def shipped_bank():
     from interviewer.bank import load_bank
 
     return load_bank()
+
+
+def run_cli(
+    data_dir: Path,
+    *args: str,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    columns: int = 160,
+) -> subprocess.CompletedProcess[str]:
+    """`interviewer ARGS` as a user runs it: a real subprocess on its own data folder, no config file."""
+    full_env = {
+        **os.environ,
+        "INTERVIEWER_DATA_DIR": str(data_dir),
+        "INTERVIEWER_CONFIG": str(data_dir / "no-config.toml"),
+        "COLUMNS": str(columns),
+        **(env or {}),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "interviewer", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=600,
+    )

@@ -3,39 +3,28 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from .conftest import run_cli
+
 ANSWER = "I would compare it against a simple baseline, check the data split for leakage, and measure on a holdout."
-
-
-def run_cli(data_dir: Path, *args: str, stdin: str | None = None, env: dict | None = None):
-    full_env = {
-        **os.environ,
-        "INTERVIEWER_DATA_DIR": str(data_dir),
-        "INTERVIEWER_CONFIG": str(data_dir / "no-config.toml"),
-        "COLUMNS": "160",
-        **(env or {}),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "interviewer", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=600,
-    )
 
 
 @pytest.mark.slow
 def test_scripted_practice_then_sessions_show_and_resume(tmp_path):
     # Two answers only: the interview pauses, and `resume` finishes it from an answers file.
-    first = run_cli(tmp_path, "practice", "--track", "llm-app", "--questions", "2", "--answers", "-",
-                    stdin=f"{ANSWER}\n---\n{ANSWER}\n")
+    first = run_cli(
+        tmp_path,
+        "practice",
+        "--track",
+        "llm-app",
+        "--questions",
+        "2",
+        "--answers",
+        "-",
+        stdin=f"{ANSWER}\n---\n{ANSWER}\n",
+    )
     assert first.returncode == 3, first.stderr
     assert "No more answers" in first.stdout and "graded by rubric" in first.stdout
     session_id = first.stdout.split("Session ")[1].split()[0]

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -17,24 +14,9 @@ from interviewer.report import build_report
 from interviewer.report.render import ReportFormat, render_report
 from tests.test_report_support import open_service, take_session
 
+from .conftest import run_cli
+
 #: The issue's target for generating the PDF of a 10-question session on the project's machine.
-
-
-def run_cli(data_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "INTERVIEWER_DATA_DIR": str(data_dir),
-        "INTERVIEWER_CONFIG": str(data_dir / "no-config.toml"),
-        "COLUMNS": "160",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "interviewer", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=300,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from interviewer.speech.evaluation import piper_wav, word_error_rate
+
+from .conftest import run_cli as conftest_run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -22,22 +23,8 @@ SPOKEN = (
 )
 
 
-def run_cli(data_dir: Path, *args: str, stdin: str | None = None, env: dict | None = None):
-    full_env = {
-        **os.environ,
-        "INTERVIEWER_DATA_DIR": str(data_dir),
-        "INTERVIEWER_CONFIG": str(data_dir / "no-config.toml"),
-        "COLUMNS": "200",
-        **(env or {}),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "interviewer", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=600,
-    )
+def run_cli(data_dir: Path, *args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    return conftest_run_cli(data_dir, *args, columns=200, **kwargs)
 
 
 @pytest.fixture(scope="module")

@@ -107,7 +107,9 @@ def coverage_table(bank: Bank) -> Table:
     counts = coverage(bank)
     kinds = list(Kind)
     # No vertical rules: the table must fit an 80-column terminal without truncating names.
-    table = Table(title="Coverage: questions per track, level and kind", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0), pad_edge=False)
+    table = Table(
+        title="Coverage: questions per track, level and kind", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0), pad_edge=False
+    )
     table.add_column("track", no_wrap=True)
     table.add_column("level", no_wrap=True)
     for kind in kinds:

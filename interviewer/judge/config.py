@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-from interviewer.errors import ConfigError
+from interviewer.config_fields import blank_is_none, http_url, validate_section
 
 Provider = Literal["rubric", "llamacpp", "openai", "anthropic"]
 PROVIDERS: tuple[str, ...] = ("rubric", "llamacpp", "openai", "anthropic")
@@ -51,28 +51,17 @@ class JudgeConfig(BaseModel):
     @field_validator("base_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        return value.rstrip("/") if value else value
+        return http_url(value)
 
     @field_validator("model", "api_key", mode="before")
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
-        # An empty environment variable or form field means "not set", not "the empty string".
-        if isinstance(value, str) and not value.strip():
-            return None
-        return value
+        return blank_is_none(value)
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> JudgeConfig:
         """Validate ``values`` (from a settings file or CLI flags); ConfigError names the bad fields."""
-        try:
-            return cls.model_validate(dict(values))
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or 'judge'}: {err['msg']}" for err in exc.errors()
-            )
-            raise ConfigError(f"invalid judge configuration: {problems}") from None
+        return validate_section(cls, values, "judge", "judge")
 
     def resolved_api_key(self) -> str | None:
         """The key to use: the configured one, else the provider's environment variable."""

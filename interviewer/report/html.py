@@ -162,11 +162,7 @@ def _question(q: QuestionReport, total: int) -> str:
     for turn in q.turns:
         if turn.kind == "follow-up":
             follow_up += 1
-            probing = ""
-            if turn.gap_kind == "key_point" and turn.gap_id in labels:
-                probing = f" · probing key point {labels[turn.gap_id]}, missing from the answer so far"
-            elif turn.gap_about:
-                probing = f" · probing: {escape(turn.gap_about)}"
+            probing = insights.probing_note(turn, labels, escape)
             parts.append(
                 f'<div class="label follow">FOLLOW-UP {follow_up}{probing}</div><p><i>{escape(turn.prompt)}</i></p>'
             )

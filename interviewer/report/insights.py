@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from statistics import mean
 
 from interviewer.bank.models import Level
@@ -21,6 +22,7 @@ from interviewer.report.record import (
     QuestionReport,
     Readiness,
     TopicScore,
+    TurnReport,
     Verdict,
 )
 
@@ -185,6 +187,19 @@ def fresh_improvements(question: QuestionReport) -> list[str]:
     listed = [kp.statement for kp in question.key_points if kp.status is not Coverage.COVERED]
     listed += [m.correction for m in question.misconceptions]
     return [i for i in question.improvements if not any(text in i for text in listed)]
+
+
+def probing_note(turn: TurnReport, labels: dict[str, str], escape: Callable[[str], str] = str) -> str:
+    """Why a follow-up was asked, e.g. " · probing key point K3, missing from the answer so far".
+
+    ``labels`` maps key point ids to their labels in the report; ``escape`` makes the gap's own
+    words safe for the output format.
+    """
+    if turn.gap_kind == "key_point" and turn.gap_id in labels:
+        return f" · probing key point {labels[turn.gap_id]}, missing from the answer so far"
+    if turn.gap_about:
+        return f" · probing: {escape(turn.gap_about)}"
+    return ""
 
 
 def _clip(text: str, limit: int = 160) -> str:

@@ -120,11 +120,7 @@ def _question(q: QuestionReport, total: int) -> list[str]:
     for turn in q.turns:
         if turn.kind == "follow-up":
             follow_up += 1
-            probing = ""
-            if turn.gap_kind == "key_point" and turn.gap_id in labels:
-                probing = f" · probing key point {labels[turn.gap_id]}, missing from the answer so far"
-            elif turn.gap_about:
-                probing = f" · probing: {md_escape(turn.gap_about)}"
+            probing = insights.probing_note(turn, labels, md_escape)
             out += [f"**Follow-up {follow_up}**{probing}", "", f"*{md_escape(turn.prompt)}*", ""]
         out += ["Your answer:", "", *_answer(turn), ""]
     if not q.graded:

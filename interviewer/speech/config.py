@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-from interviewer.errors import ConfigError
+from interviewer.config_fields import blank_is_none, http_url, validate_section
 from interviewer.speech.audio import AudioLimits
 
 Engine = Literal["faster-whisper", "openai-whisper", "openai-api"]
@@ -49,28 +49,17 @@ class SttConfig(BaseModel):
     @field_validator("base_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        return value.rstrip("/") if value else value
+        return http_url(value)
 
     @field_validator("model", "api_key", "base_url", mode="before")
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
-        # An empty environment variable means "not set", not "the empty string".
-        if isinstance(value, str) and not value.strip():
-            return None
-        return value
+        return blank_is_none(value)
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> SttConfig:
         """Validate ``values`` (the ``stt`` settings); ConfigError names the bad fields."""
-        try:
-            return cls.model_validate(dict(values))
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or 'stt'}: {err['msg']}" for err in exc.errors()
-            )
-            raise ConfigError(f"invalid speech-to-text configuration: {problems}") from None
+        return validate_section(cls, values, "stt", "speech-to-text")
 
     def limits(self) -> AudioLimits:
         return AudioLimits(max_bytes=int(self.max_mb * 1024 * 1024), max_seconds=self.max_minutes * 60)
