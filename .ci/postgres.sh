@@ -5,7 +5,11 @@ set -euo pipefail
 # Only the URL may reach stdout: the caller captures it.
 exec 3>&1 1>&2
 version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
-pg_ctlcluster "$version" main start 2>/dev/null || pg_ctlcluster "$version" main status >/dev/null
+# The server must not inherit any of this script's descriptors: holding fd 3 (the caller's
+# $(...) pipe) open made the caller wait forever, and holding stdout/stderr would keep a CI
+# runner waiting for end-of-file after the job.
+pg_ctlcluster "$version" main start </dev/null >/dev/null 2>&1 3>&- ||
+  pg_ctlcluster "$version" main status </dev/null >/dev/null 2>&1 3>&-
 for _ in $(seq 1 30); do
   su postgres -c "pg_isready -q" && break
   sleep 1
