@@ -9,6 +9,7 @@ from rich.console import Console
 
 from interviewer.cli import practice_commands, report_commands, serve_commands, speech_commands
 from interviewer.cli.bank_commands import bank_app
+from interviewer.cli.eval_commands import eval_app
 from interviewer.errors import InterviewerError
 
 app = typer.Typer(
@@ -19,6 +20,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(bank_app, name="bank")
+app.add_typer(eval_app, name="eval")
 app.command("practice")(practice_commands.practice)
 app.command("resume")(practice_commands.resume)
 app.command("sessions")(practice_commands.sessions)

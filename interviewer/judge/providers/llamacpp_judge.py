@@ -93,6 +93,7 @@ class LlamaCppJudge(LLMJudge):
         n_gpu_layers: int | None = None,
         n_ctx: int = DEFAULT_N_CTX,
         temperature: float | None = 0.0,
+        seed: int = SEED,
         max_retries: int = 1,
         base_confidence: float = 0.6,
     ) -> None:
@@ -111,6 +112,8 @@ class LlamaCppJudge(LLMJudge):
         self.n_ctx = n_ctx
         # Greedy decoding by default: the same answer gets the same grade.
         self.temperature = 0.0 if temperature is None else temperature
+        #: Sampling seed: fixed, so a grade repeats; the evaluation harness varies it per sample.
+        self.seed = seed
 
     def __repr__(self) -> str:
         return f"LlamaCppJudge(model_path={str(self.model_path)!r}, n_gpu_layers={self.n_gpu_layers})"
@@ -128,7 +131,7 @@ class LlamaCppJudge(LLMJudge):
                     messages=prepared.messages,
                     response_format=response_format,
                     temperature=self.temperature,
-                    seed=SEED,
+                    seed=self.seed,
                     max_tokens=MAX_OUTPUT_TOKENS,
                 )
             except ValueError as exc:

@@ -67,6 +67,7 @@ class OpenAIJudge(LLMJudge):
         max_retries: int = 2,
         backoff_s: float = 0.5,
         temperature: float | None = 0.0,
+        seed: int = SEED,
         base_confidence: float = 0.8,
     ) -> None:
         super().__init__(
@@ -77,6 +78,8 @@ class OpenAIJudge(LLMJudge):
         )
         self.base_url = base_url
         self.temperature = temperature
+        #: Sampling seed: fixed, so a grade repeats; the evaluation harness varies it per sample.
+        self.seed = seed
         self._secret = api_key
         # The SDK's own retries are off: ours (in LLMJudge) also cover malformed replies and
         # share one budget with them.
@@ -145,7 +148,7 @@ class OpenAIJudge(LLMJudge):
             "model": model,
             "messages": prepared.messages,
             "response_format": response_format(mode, prepared),
-            "seed": SEED,
+            "seed": self.seed,
         }
         if self.temperature is not None:
             body["temperature"] = self.temperature
