@@ -47,6 +47,7 @@ def create_app(
 def launch_options(context: UiContext) -> dict[str, Any]:
     """What ``Blocks.launch`` needs besides host, port and auth."""
     import gradio as gr
+    from starlette.middleware import Middleware
 
     # System fonts: the default theme would fetch its font from the web, and the app is offline.
     fonts = ["ui-sans-serif", "system-ui", "Segoe UI", "Roboto", "Helvetica", "Arial", "sans-serif"]
@@ -59,11 +60,30 @@ def launch_options(context: UiContext) -> dict[str, Any]:
         "theme": theme,
         "css": CSS,
         "head": HEAD,
-        "allowed_paths": [str(context.work_dir)],
+        # No allowed_paths: the files the page shows (reports, spoken questions) are copied into
+        # Gradio's cache under content-hash names. Serving work_dir itself would let any signed-in
+        # user fetch another user's report by its predictable path (reports/<session id>/...).
+        "app_kwargs": {"middleware": [Middleware(NoDeepLinks)]},
         "footer_links": [],
         "show_error": True,
         "ssr_mode": False,
     }
+
+
+class NoDeepLinks:
+    """Refuses Gradio's deep-link route. Given any tab's session hash, it saves a copy of that
+    tab's whole page (answers, report) that anyone signed in can open; the app uses no deep links."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].rstrip("/").endswith("/deep_link"):
+            from starlette.responses import PlainTextResponse
+
+            await PlainTextResponse("Not found", status_code=404)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 def serve(
