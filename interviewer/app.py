@@ -41,6 +41,8 @@ def build_service(settings: Settings, judge: Judge | None = None) -> InterviewSe
     store = build_store(settings)
     try:
         checkpointer = open_checkpointer(settings.checkpoints())
+    except StorageError:
+        raise  # already names the problem (a full disk, a read-only file)
     except Exception as exc:  # sqlite3/psycopg raise their own types; the user needs the reason
         raise StorageError(f"cannot open the checkpoint store {settings.checkpoints()}: {exc}") from None
     return InterviewService(

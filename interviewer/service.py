@@ -21,11 +21,12 @@ from langgraph.types import Command
 
 from interviewer.bank import Bank, Level, Track
 from interviewer.delivery import DeliveryMetrics
-from interviewer.errors import AnswerError
+from interviewer.errors import AnswerError, StorageError
 from interviewer.graph import InterviewContext, PendingPrompt, compile_graph
 from interviewer.judge.base import Judge
 from interviewer.judge.grade import Grade
 from interviewer.storage import InterviewSession, SessionStore
+from interviewer.storage.faults import storage_problem
 
 #: Longest answer accepted, in characters: about 20 minutes of fast speech.
 MAX_ANSWER_CHARS = 20_000
@@ -57,9 +58,28 @@ def open_checkpointer(url: str) -> Any:
 
     path = url.removeprefix("sqlite:///")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
-    conn.execute("PRAGMA journal_mode=WAL")
+    try:
+        conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.Error as exc:
+        raise StorageError(_checkpoint_problem(exc, Path(path))) from None
     return SqliteSaver(conn)
+
+
+def _checkpoint_problem(exc: sqlite3.Error, path: Path | None) -> str:
+    return storage_problem(exc, path, "checkpoint store") or f"checkpoint store error ({path}): {exc}"
+
+
+def _sqlite_file(checkpointer: Any) -> Path | None:
+    """The file a SQLite checkpointer writes, to name it in errors; None for Postgres."""
+    conn = getattr(checkpointer, "conn", None)
+    if not isinstance(conn, sqlite3.Connection):
+        return None
+    try:
+        row = conn.execute("PRAGMA database_list").fetchone()
+    except sqlite3.Error:
+        return None
+    return Path(row[2]) if row and row[2] else None
 
 
 def _postgres_checkpointer(url: str) -> Any:
@@ -83,6 +103,7 @@ class InterviewService:
         self.judge = judge
         self.store = store
         self.graph = compile_graph(checkpointer)
+        self._checkpoint_file = _sqlite_file(checkpointer)
         self.context = InterviewContext(bank=bank, judge=judge, store=store, max_follow_ups=max_follow_ups)
         # Used for every graph step that follows a skipped turn: no follow-up on a skip.
         self._skip_context = replace(self.context, max_follow_ups=0)
@@ -123,14 +144,14 @@ class InterviewService:
             "n_questions": n_questions,
             "session_budget_s": int(minutes * 60) if minutes else None,
         }
-        with self._session_lock(session_id):
+        with self._session_lock(session_id), self._checkpoint_faults():
             self.graph.invoke(initial, self._config(session_id), context=self.context)
             return self._settle(session_id, last_grade=None)
 
     def current(self, session_id: str) -> Step:
         """Where the session stands; finishes any step a crash interrupted. This is `resume`."""
         record = self.store.get_session(session_id)
-        with self._session_lock(record.id):
+        with self._session_lock(record.id), self._checkpoint_faults():
             return self._settle(record.id, last_grade=None)
 
     def answer(
@@ -149,11 +170,21 @@ class InterviewService:
         text = _clean_answer(text)
         record = self.store.get_session(session_id)
         with self._session_lock(record.id):
-            pending = self._pending(record.id)
-            if pending is None:
-                raise AnswerError("this interview is not waiting for an answer (it has finished)")
+            with self._checkpoint_faults():
+                pending = self._pending(record.id)
+                if pending is None:
+                    # A fault (full disk, read-only file) stopped the graph after the pending answer
+                    # was stored: that was the answer submitted again, so finish the step and go on.
+                    step = self._settle(record.id, last_grade=None)
+                    if step.finished:
+                        raise AnswerError("this interview is not waiting for an answer (it has finished)")
+                    return step
             self.store.record_answer(record.id, pending["turn"], text, audio_ref, transcript_raw, delivery)
-            return self._resume_with_stored(record.id, pending)
+            try:
+                with self._checkpoint_faults():
+                    return self._resume_with_stored(record.id, pending)
+            except StorageError as exc:
+                raise StorageError(f"{exc} Your answer was saved.") from None
 
     def skip(self, session_id: str) -> Step:
         """Skip the pending question or follow-up: stored as SKIPPED_ANSWER, scored 0, no follow-up."""
@@ -166,7 +197,7 @@ class InterviewService:
         ``ended_early``. Ending a finished interview returns its summary.
         """
         record = self.store.get_session(session_id)
-        with self._session_lock(record.id):
+        with self._session_lock(record.id), self._checkpoint_faults():
             step = self._settle(record.id, last_grade=None)
             if step.finished:
                 return step
@@ -252,6 +283,14 @@ class InterviewService:
     @staticmethod
     def _config(session_id: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": session_id}}
+
+    @contextmanager
+    def _checkpoint_faults(self) -> Iterator[None]:
+        """The SQLite checkpointer's errors as StorageError; the store raises its own already."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise StorageError(_checkpoint_problem(exc, self._checkpoint_file)) from None
 
     @contextmanager
     def _session_lock(self, session_id: str) -> Iterator[None]:

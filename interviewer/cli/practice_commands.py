@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
 from interviewer.app import build_service, build_store
 from interviewer.bank import Level, Track
 from interviewer.cli.speech_commands import SpokenAnswers, audio_path
-from interviewer.errors import InterviewerError
+from interviewer.errors import InterviewerError, SessionNotFound, StorageError
 from interviewer.graph import PendingPrompt
 from interviewer.judge.grade import Coverage, Grade
 from interviewer.service import InterviewService, Step
@@ -93,8 +95,13 @@ def practice(
         f"[bold]Mock interview[/] · track [cyan]{track.value}[/] · level {level.value} · {questions} questions · "
         f"graded by [magenta]{_judge_label(service)}[/]"
     )
-    with _out.status("Planning the interview..."):
-        step = service.start(track, level, questions, minutes=minutes)
+    session_id = uuid.uuid4().hex[:12]
+    try:
+        with _out.status("Planning the interview..."):
+            step = service.start(track, level, questions, minutes=minutes, session_id=session_id)
+    except StorageError:
+        _explain_unstarted(service, session_id)
+        raise
     _out.print(f"Session [bold]{step.session_id}[/]\n")
     _drive(service, step, scripted, SpokenAnswers(settings, service.bank, _out, speak=speak))
 
@@ -225,7 +232,7 @@ def _drive(
                 )
                 raise typer.Exit(EXIT_OUT_OF_ANSWERS)
             if scripted is not None:
-                _out.print(f"[dim]> {text}[/]")
+                _out.print(f"[dim]> {escape(text)}[/]")
             try:
                 spoken_fields: dict[str, Any] = {}
                 if spoken is not None and (path := audio_path(text)) is not None:
@@ -240,6 +247,10 @@ def _drive(
                     }
                 with _out.status(f"Grading with {service.judge.provider}..."):
                     step = service.answer(step.session_id, text, **spoken_fields)
+            except StorageError:
+                # Typing on cannot help while the disk is full or read-only: stop, keep the answer.
+                _explain_unsaved(service, step.session_id, prompt, text)
+                raise
             except InterviewerError as exc:
                 if scripted is not None:
                     raise
@@ -254,6 +265,33 @@ def _drive(
         )
         raise typer.Exit(130) from None
     _print_summary(service, step)
+
+
+def _explain_unstarted(service: InterviewService, session_id: str) -> None:
+    """After a storage fault in `practice`: whether a session row was left to resume."""
+    try:
+        service.store.get_session(session_id)
+    except (SessionNotFound, StorageError):
+        return  # nothing was created: `practice` again starts afresh
+    _out.print(f"Session {session_id} was created; continue it with `interviewer resume {session_id}` once fixed.")
+
+
+def _explain_unsaved(service: InterviewService, session_id: str, prompt: PendingPrompt, text: str) -> None:
+    """After a storage fault on an answer: say whether it was saved, and show it back if not."""
+    try:
+        turn = service.store.turn(session_id, prompt["turn"])
+        saved = turn is not None and turn.answer_text is not None
+    except StorageError:
+        saved = False
+    resume = f"`interviewer resume {session_id}`"
+    if saved:
+        _out.print(f"[yellow]Your answer was saved.[/] Once the problem is fixed, {resume} grades it and goes on.")
+        return
+    _out.print(
+        f"[yellow]Your answer was NOT saved.[/] Once the problem is fixed, {resume} asks this question again; "
+        "your answer was:"
+    )
+    _out.print(text, markup=False)
 
 
 def _print_prompt(prompt: PendingPrompt) -> None:

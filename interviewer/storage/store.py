@@ -14,12 +14,13 @@ from typing import Any
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from interviewer.delivery import DeliveryMetrics
 from interviewer.errors import SessionNotFound, StorageError
 from interviewer.judge.grade import Grade
+from interviewer.storage.faults import sqlite_file, storage_problem
 from interviewer.storage.tables import GradeRecord, InterviewSession, Turn, utcnow
 
 
@@ -53,12 +54,16 @@ class SessionStore:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self.path = sqlite_file(url)
         try:
             self.engine = _make_engine(url)
             SQLModel.metadata.create_all(self.engine)
             _add_missing_columns(self.engine)
         except SQLAlchemyError as exc:
-            raise StorageError(f"cannot open the database: {_reason(exc)}") from None
+            raise StorageError(self._problem(exc) or f"cannot open the database: {_reason(exc)}") from None
+
+    def _problem(self, exc: SQLAlchemyError) -> str | None:
+        return storage_problem(getattr(exc, "orig", exc), self.path)
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
@@ -67,8 +72,11 @@ class SessionStore:
                 yield session
         except (SessionNotFound, IntegrityError):
             raise
-        except OperationalError as exc:
-            raise StorageError(f"database error: {_reason(exc)} (nothing already saved was changed)") from None
+        except DBAPIError as exc:
+            # Each write is one transaction, which SQLite rolls back whole when it fails: a full
+            # disk or a read-only file leaves every saved row as it was, and no half-written one.
+            problem = self._problem(exc) or f"database error: {_reason(exc)}"
+            raise StorageError(f"{problem} (nothing already saved was changed)") from None
 
     # -- sessions -------------------------------------------------------------------------------
 
