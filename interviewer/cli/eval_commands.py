@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import zip_longest
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from interviewer.app import build_bank
+from interviewer.bank import Bank
 from interviewer.cli.practice_commands import (
     ConfigOption,
     JudgeBaseUrlOption,
@@ -19,7 +21,7 @@ from interviewer.cli.practice_commands import (
     _settings,
 )
 from interviewer.errors import ConfigError
-from interviewer.evaluation.data import SHIPPED_SET, load_graded
+from interviewer.evaluation.data import SHIPPED_SET, GradedAnswer, load_graded
 from interviewer.evaluation.render import markdown, tables
 from interviewer.evaluation.run import evaluate
 from interviewer.evaluation.summary import summarise
@@ -47,7 +49,7 @@ def judge_command(
         float | None, typer.Option("--temperature", min=0.0, max=2.0, help="Sampling temperature for LLM judges.")
     ] = None,
     questions: Annotated[
-        int | None, typer.Option("--questions", min=1, help="Only the first N questions (a quick slice).")
+        int | None, typer.Option("--questions", min=1, help="Only N questions, taken in turn from each track (a quick slice).")
     ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON here.")] = None,
     markdown_out: Annotated[Path | None, typer.Option("--markdown", help="Also write them as Markdown here.")] = None,
@@ -62,10 +64,11 @@ def judge_command(
 
     path = data or shipped_set()
     records = load_graded(path)
-    if questions is not None:
-        keep = list(dict.fromkeys(r.group for r in records))[:questions]
-        records = [r for r in records if r.group in keep]
     settings = _settings(config, **_judge_flags(judge, judge_model, judge_base_url, judge_model_path))
+    bank = build_bank(settings)
+    if questions is not None:
+        keep = set(slice_questions(records, bank, questions))
+        records = [r for r in records if r.group in keep]
     values = dict(settings.judge) | ({"temperature": temperature} if temperature is not None else {})
     judge_config = JudgeConfig.from_mapping(values)
     if samples > 1 and judge_config.provider == "rubric":
@@ -73,8 +76,8 @@ def judge_command(
     if samples > 1 and judge_config.provider != "rubric" and not judge_config.temperature:
         raise ConfigError("--samples above 1 needs --temperature above 0: greedy decoding repeats itself")
     grader = make_judge(judge_config)
-    label = f"{judge_config.provider}" + (f" ({grader.model})" if getattr(grader, "model", None) else "")
-    bank = build_bank(settings)
+    model = getattr(grader, "model", None)
+    label = judge_config.provider + (f" ({model})" if model else "")
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(f"grading with {label}", total=len(records) * samples)
         outcomes = evaluate(records, grader, bank, samples, lambda done, _: bar.update(task, completed=done))
@@ -87,6 +90,16 @@ def judge_command(
         markdown_out.write_text(markdown(summary, per_question=True), encoding="utf-8")
     if summary.graded == 0:
         raise typer.Exit(1)
+
+
+def slice_questions(records: list[GradedAnswer], bank: Bank, count: int) -> list[str]:
+    """``count`` questions taken in turn from each track, so a quick slice still covers them all."""
+    by_track: dict[str, list[str]] = {}
+    for group in dict.fromkeys(r.group for r in records):
+        question = bank.questions.get(group)
+        by_track.setdefault(question.tracks[0].value if question else "", []).append(group)
+    interleaved = [g for round_ in zip_longest(*by_track.values()) for g in round_ if g is not None]
+    return interleaved[:count]
 
 
 def _shown(path: Path) -> str:

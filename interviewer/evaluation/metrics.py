@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TypeAlias
 from itertools import combinations
 
 import numpy as np
 
+Scores: TypeAlias = Sequence[float] | np.ndarray
 
-def pearson(x: Sequence[float], y: Sequence[float]) -> float | None:
+
+def pearson(x: Scores, y: Scores) -> float | None:
     a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if len(a) < 2 or a.std() == 0 or b.std() == 0:
         return None
     return float(np.corrcoef(a, b)[0, 1])
 
 
-def ranks(values: Sequence[float]) -> np.ndarray:
+def ranks(values: Scores) -> np.ndarray:
     """1-based ranks, ties sharing their average rank."""
     a = np.asarray(values, dtype=float)
     order = a.argsort(kind="stable")
@@ -35,7 +38,7 @@ def ranks(values: Sequence[float]) -> np.ndarray:
     return out
 
 
-def spearman(x: Sequence[float], y: Sequence[float]) -> float | None:
+def spearman(x: Scores, y: Scores) -> float | None:
     return pearson(ranks(x), ranks(y)) if len(x) >= 2 else None
 
 
@@ -66,7 +69,7 @@ def pairwise_order(judge: Sequence[float], human: Sequence[float]) -> tuple[floa
     return (agree / pairs, pairs) if pairs else None
 
 
-def mean_absolute_error(x: Sequence[float], y: Sequence[float]) -> float | None:
+def mean_absolute_error(x: Scores, y: Scores) -> float | None:
     return float(np.mean(np.abs(np.asarray(x, float) - np.asarray(y, float)))) if len(x) else None
 
 

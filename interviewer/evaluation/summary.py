@@ -76,7 +76,8 @@ def summarise(outcomes: list[Outcome], judge: str, data: str, samples: int) -> E
     scales = {(o.record.score_min, o.record.score_max) for o in graded}
     scale = next(iter(scales)) if len(scales) == 1 else None
     integer_scale = scale is not None and all(float(v).is_integer() for v in (*scale, *human))
-    rounded = [min(max(round_half_up(p), int(scale[0])), int(scale[1])) for p in judged] if integer_scale else []
+    low, high = (int(scale[0]), int(scale[1])) if integer_scale and scale else (0, 0)
+    rounded = [min(max(round_half_up(p), low), high) for p in judged] if integer_scale else []
     pooled_pairs = _pooled_pairs(graded)
     questions = _per_question(graded)
     spreads = [o.spread for o in graded] if samples > 1 else []
@@ -89,9 +90,7 @@ def summarise(outcomes: list[Outcome], judge: str, data: str, samples: int) -> E
         scale=scale,
         pearson=pearson(judged, human),
         spearman=spearman(judged, human),
-        qwk=quadratic_weighted_kappa(rounded, [int(h) for h in human], int(scale[0]), int(scale[1]))
-        if integer_scale and scale
-        else None,
+        qwk=quadratic_weighted_kappa(rounded, [int(h) for h in human], low, high) if integer_scale else None,
         mae=mean_absolute_error(judged, human) if scale else None,
         exact=share([r == h for r, h in zip(rounded, human, strict=True)]) if integer_scale else None,
         within_one=share([abs(r - h) <= 1 for r, h in zip(rounded, human, strict=True)]) if integer_scale else None,
