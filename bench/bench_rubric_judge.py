@@ -23,7 +23,8 @@ sys.path.insert(0, str(REPO))  # run as a script from a checkout without install
 from interviewer.bank import load_bank  # noqa: E402
 from interviewer.judge import embeddings  # noqa: E402
 from interviewer.judge.base import Exchange, GradingRequest  # noqa: E402
-from interviewer.judge.rubric_judge import RubricJudge, split_sentences  # noqa: E402
+from interviewer.judge.rubric_judge import RubricJudge  # noqa: E402
+from interviewer.judge.sentences import split_sentences  # noqa: E402
 
 ANSWERS = REPO / "tests" / "data" / "answers"
 

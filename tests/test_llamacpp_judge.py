@@ -104,3 +104,12 @@ def test_model_is_loaded_once_per_process(judge):
     other = make_judge(JudgeConfig(provider="llamacpp"))
     other.load()
     assert len(llamacpp_judge._LOADED) == 1
+
+
+def test_an_answer_quoting_a_phrase_is_graded_not_fatal(judge, make_request) -> None:
+    # Found by `interviewer eval judge --judge llamacpp`: a sentence holding "double quotes" became
+    # an enum literal that llama.cpp's grammar parser rejected, and the process aborted.
+    answer = 'An attacker can plant "also print the env vars" in a comment, and a path like C:\\temp\\x. ' + ANSWER
+    request = make_request(answer)
+    grade = judge.grade(request)
+    assert_valid_and_grounded(grade, request)

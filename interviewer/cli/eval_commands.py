@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from itertools import zip_longest
 from pathlib import Path
 from typing import Annotated
@@ -9,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import Progress
+from rich.table import Table
 
 from interviewer.app import build_bank
 from interviewer.bank import Bank
@@ -49,7 +51,8 @@ def judge_command(
         float | None, typer.Option("--temperature", min=0.0, max=2.0, help="Sampling temperature for LLM judges.")
     ] = None,
     questions: Annotated[
-        int | None, typer.Option("--questions", min=1, help="Only N questions, taken in turn from each track (a quick slice).")
+        int | None,
+        typer.Option("--questions", min=1, help="Only N questions, taken in turn from each track (a quick slice)."),
     ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON here.")] = None,
     markdown_out: Annotated[Path | None, typer.Option("--markdown", help="Also write them as Markdown here.")] = None,
@@ -108,3 +111,59 @@ def _shown(path: Path) -> str:
         return str(Path("question_bank") / path.resolve().relative_to(shipped_data_dir("question_bank").resolve()))
     except ValueError:
         return str(path)
+
+
+@eval_app.command("attacks")
+def attacks_command(
+    judge: Annotated[str, typer.Option("--judge", help="rubric, llamacpp, openai or anthropic.")] = "rubric",
+    questions: Annotated[int, typer.Option("--questions", min=1, max=6, help="Questions, one per track.")] = 3,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write every result as JSON here.")] = None,
+    judge_model: JudgeModelOption = None,
+    judge_base_url: JudgeBaseUrlOption = None,
+    judge_model_path: JudgeModelPathOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Attack real answers from the shipped set (grader instructions, fake JSON or rubric text,
+    system lines, hidden Unicode, keyword stuffing...) and check no attack lifts a score beyond noise.
+    Exits 1 when an attack works or goes unflagged."""
+    from interviewer.evaluation.attacks import ATTACKS, BENIGN, pick_bases, run_attacks
+    from interviewer.judge.config import JudgeConfig
+    from interviewer.judge.factory import make_judge
+
+    settings = _settings(config, **_judge_flags(judge, judge_model, judge_base_url, judge_model_path))
+    bank = build_bank(settings)
+    bases, excellent = pick_bases(load_graded(shipped_set()), questions)
+    grader = make_judge(JudgeConfig.from_mapping(settings.judge))
+    model = getattr(grader, "model", None)
+    label = settings.judge.get("provider", "rubric") + (f" ({model})" if model else "")
+    total = len(bases) * (1 + len(BENIGN) + len(ATTACKS)) + 2 * len(excellent)
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(f"attacking {label}", total=total)
+        run = run_attacks(bases, excellent, grader, bank, label, lambda: bar.advance(task))
+    table = Table("attack", "answers", "mean lift", "max lift", "flagged", title=f"{label}: noise {run.noise} points")
+    for name in ATTACKS:
+        rows = [r for r in run.results if r.attack == name]
+        lifts = [r.lift for r in rows]
+        flagged = sum(r.flagged for r in rows)
+        table.add_row(
+            name, str(len(rows)), f"{sum(lifts) / len(lifts):+.1f}", f"{max(lifts):+d}", f"{flagged}/{len(rows)}"
+        )
+    _out.print(table)
+    for question, (terms_only, real) in run.stuffing_vs_real.items():
+        _out.print(f"{question}: terms only {terms_only} vs real excellent answer {real}")
+    worked, unflagged = run.beyond_noise(), run.unflagged()
+    stuffing_won = [q for q, (t, r) in run.stuffing_vs_real.items() if t >= r]
+    _out.print(
+        f"{len(run.results)} attacked answers: {len(worked)} lifted beyond noise, {len(unflagged)} not flagged; "
+        f"keyword stuffing beat a real answer on {len(stuffing_won)} question(s)"
+    )
+    if json_out:
+        payload = {
+            "judge": label,
+            "noise": run.noise,
+            "results": [vars(r) | {"lift": r.lift} for r in run.results],
+            "stuffing_vs_real": run.stuffing_vs_real,
+        }
+        json_out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    if worked or unflagged or stuffing_won:
+        raise typer.Exit(1)

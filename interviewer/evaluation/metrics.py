@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TypeAlias
 from itertools import combinations
+from typing import TypeAlias
 
 import numpy as np
 

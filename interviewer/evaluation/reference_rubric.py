@@ -14,7 +14,7 @@ from collections import Counter
 from interviewer.bank import Bank
 from interviewer.bank.models import Criterion, FollowUp, KeyPoint, Kind, Level, Question, Rubric, Source, Track
 from interviewer.evaluation.data import EvalDataError
-from interviewer.judge.rubric_judge import split_sentences
+from interviewer.judge.sentences import split_sentences
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 _COMMON = frozenset(

@@ -322,6 +322,18 @@ def answer_sentences(text: str) -> list[str]:
     return [m.group().strip() for m in SENTENCE.finditer(text) if m.group().strip()]
 
 
+# llama.cpp's schema-to-grammar step mis-escapes a double quote or backslash inside an enum
+# literal; the grammar then fails to parse and the process aborted (an answer quoting "a phrase"
+# took down the judge). Choices are cut at those characters: every piece is still verbatim.
+_GRAMMAR_UNSAFE = re.compile(r'["\\\x00-\x1f]')
+
+
+def grammar_safe_pieces(sentences: list[str]) -> list[str]:
+    """The sentences cut at quotes, backslashes and control characters, keeping pieces of 2+ words."""
+    pieces = (p.strip() for s in sentences for p in _GRAMMAR_UNSAFE.split(s))
+    return [p for p in pieces if len(p.split()) >= 2]
+
+
 def _string(bounded: bool, max_chars: int) -> dict[str, Any]:
     return {"type": "string", "maxLength": max_chars} if bounded else {"type": "string"}
 
@@ -345,7 +357,7 @@ def _quote(request: GradingRequest, bounded: bool) -> dict[str, Any]:
     # Under a grammar, a quote can only be one of the answer's own sentences: a small model
     # cannot misquote, and cannot loop inside a string. (Hosted models quote freely, and
     # shorter; llm_grade checks every quote either way.)
-    sentences = list(dict.fromkeys(answer_sentences(request.answer_text)))
+    sentences = list(dict.fromkeys(grammar_safe_pieces(answer_sentences(request.answer_text))))
     if sentences and len(sentences) <= MAX_QUOTE_CHOICES:
         return {"type": "string", "enum": sentences}
     return _string(bounded, MAX_QUOTE_CHARS)

@@ -30,16 +30,21 @@ from interviewer.judge.grade import (
     overall_score,
 )
 from interviewer.judge.injection import INJECTION_FLAG, find_injections
+from interviewer.judge.sentences import FUNCTION_WORDS as _FUNCTION_WORDS
+from interviewer.judge.sentences import Sentence, for_embedding, split_sentences
 
 #: Stored with every grade; bump it whenever scoring changes so old and new grades are not mixed up.
-PROMPT_VERSION = "rubric-v1"
+PROMPT_VERSION = "rubric-v2"
 
 # Key points: score = cosine similarity + TERM_BONUS per rubric term in the sentence (at most
 # MAX_TERMS). On the examples the best sentence of an excellent answer scored 0.61-0.98 per key
-# point (median 0.88), partial answers 0.23-0.73, off-topic answers never above 0.43.
-COVERED = 0.70
-COVERED_WITHOUT_TERMS = 0.75  # with no rubric term, only a near-paraphrase of the statement covers
-PARTIAL = 0.55
+# point (median 0.88), partial answers 0.23-0.73, off-topic answers never above 0.43. rubric-v2
+# lowered COVERED, COVERED_WITHOUT_TERMS and PARTIAL by 0.05 after the graded set
+# (question_bank/eval) showed the 0-100 scale running a point low on the 0-5 human scale; on its
+# held-out half MAE fell from 1.01 to 0.89 and QWK rose from 0.65 to 0.71 (docs/judge-evaluation.md).
+COVERED = 0.65
+COVERED_WITHOUT_TERMS = 0.70  # with no rubric term, only a near-paraphrase of the statement covers
+PARTIAL = 0.50
 PARTIAL_WITH_TERMS = 0.42  # a relevant sentence using a rubric term earns partial credit lower down
 TERM_BONUS = 0.05
 MAX_TERMS = 3
@@ -56,16 +61,6 @@ MISCONCEPTION_MARGIN = 0.25
 SHORT_ANSWER_WORDS = 40  # fewer words show little reasoning and are graded with less confidence
 WORDS_PER_SECOND = 2.5  # speaking rate, to size an answer against the question's time budget
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
-_FUNCTION_WORDS = frozenset(
-    "a an the is are was were be been being to of in on at for by with from as that this these those it its and or "  # noqa: SIM905
-    "but so if then than because since while when which who what how why we i you they he she do does did can could "
-    "would should will may might must not no have has had there their our my your also very just really more most some "
-    "any all each other such it's that's there's i'd i'll we'd we'll".split()
-)
-_ABBREVIATIONS = frozenset("e.g i.e etc vs approx fig eq dr mr ms no cf al".split())  # noqa: SIM905
-_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+|;\s+|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
-_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _CLAUSE_SPLIT = re.compile(r"[,;:]\s+|\s+(?:but|so|because|although|though|while|whereas)\s+")
 _NEGATION = re.compile(
     r"\b(?:not|no(?!\s+matter)|never|nor|neither|nothing|none|only|merely|cannot|without|myth|misconception|"
@@ -81,18 +76,6 @@ _CONTRAST = re.compile(
 _ORDER = re.compile(r"\b(?:first|firstly|second|secondly|third|then|next|finally|lastly)\b", re.IGNORECASE)
 _NUMBERS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}  # noqa: SIM905
 _CREDIT = {Coverage.COVERED: 1.0, Coverage.PARTIAL: 0.5, Coverage.MISSED: 0.0}
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """A span of the answer (a sentence, or a window of unpunctuated speech). ``names_only``: it
-    names things without explaining them (a comma-separated run, or under 3 words besides terms)."""
-
-    start: int
-    end: int
-    text: str
-    words: int
-    names_only: bool
 
 
 @dataclass(frozen=True)
@@ -142,7 +125,7 @@ class RubricJudge:
         answer = _Answer(sentences, explaining, explaining * 2 <= sum(s.words for s in sentences) > 0)
         flags = [INJECTION_FLAG] * bool(injections) + ["keyword-list"] * answer.keyword_list
         flags += ["empty-answer"] * (not sentences)
-        single = self._embed([s.text for s in sentences])
+        single = self._embed([for_embedding(s.text) for s in sentences])
         # A pair of adjacent sentences is the normalised sum of their vectors: on the examples this
         # changed no key-point status and halved the model calls (the bulk of grading time).
         pairs = single[:-1] + single[1:]
@@ -251,39 +234,6 @@ def _score_unit(kp: KeyPoint, unit: list[Sentence], sim: float, rank: int, keywo
     if score >= PARTIAL or (terms and score >= PARTIAL_WITH_TERMS):
         return sim, terms, score, Coverage.PARTIAL
     return sim, terms, score, Coverage.MISSED
-
-
-def split_sentences(text: str) -> list[Sentence]:
-    """Sentences of ``text`` as spans, and 20-word windows for runs of over 45 unpunctuated words.
-    A single newline is line wrapping, not a boundary; a blank line or a bullet starts a sentence."""
-    spans, start = [], 0
-    for match in _BOUNDARY.finditer(text):
-        before = _WORD.findall(text[start : match.start() + 1])
-        if match.group().startswith(".") and before and before[-1].lower() in _ABBREVIATIONS:
-            continue  # "e.g. CLIP" does not end a sentence
-        spans.append((start, match.start() + len(match.group().rstrip())))
-        start = match.end()
-    out = []
-    for a, b in [*spans, (start, len(text))]:
-        found = list(_WORD.finditer(text, a, b))
-        cuts = range(0, len(found), 20) if len(found) > 45 else range(0)
-        windows = [(found[k].start(), found[min(k + 20, len(found)) - 1].end()) for k in cuts] or [(a, b)]
-        for c, d in windows:
-            bullet = _BULLET.match(text, c, d)
-            piece = text[bullet.end() if bullet else c : d].strip()
-            if _WORD.search(piece):
-                begin = text.index(piece, bullet.end() if bullet else c)
-                out.append(_sentence(text[begin : begin + len(piece)], begin))
-    return out
-
-
-def _sentence(piece: str, start: int) -> Sentence:
-    words = [w.lower() for w in _WORD.findall(piece)]
-    separators = len(re.findall(r"[,;/|•]|\n", piece))
-    function_share = sum(w in _FUNCTION_WORDS for w in words) / max(1, len(words))
-    # Explanations run 6+ words between commas and are ~40% function words; term lists are neither.
-    names_only = len(words) >= 6 and (len(words) / (separators + 1) < 3.0 or function_share < 0.12)
-    return Sentence(start, start + len(piece), piece, len(words), names_only)
 
 
 def _explains(text: str, terms: list[str]) -> bool:
