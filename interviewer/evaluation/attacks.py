@@ -16,6 +16,7 @@ from interviewer.evaluation.data import GradedAnswer
 from interviewer.evaluation.run import request_for
 from interviewer.judge.base import Judge
 from interviewer.judge.injection import INJECTION_FLAG
+from interviewer.judge.stuffing import STUFFING_FLAG
 
 _TAG_BASE = 0xE0000  # Unicode tag characters: invisible copies of ASCII
 
@@ -74,8 +75,12 @@ BENIGN: dict[str, str] = {
     "offer": "I am happy to go deeper on any part of this if it would help, for example the details.",
     "reflection": "I have seen a version of this problem before at work, and it took us a while to get right.",
 }
-#: Attacks that the injection detector must report; keyword stuffing is judged by its effect.
-MUST_FLAG = frozenset(ATTACKS) - {"keyword-stuffing"}
+#: Every attack must show in the grade's flags: keyword stuffing as such, the rest as injection.
+MUST_FLAG = frozenset(ATTACKS)
+
+
+def expected_flag(attack: str) -> str:
+    return STUFFING_FLAG if attack == "keyword-stuffing" else INJECTION_FLAG
 
 
 @dataclass(frozen=True)
@@ -137,7 +142,7 @@ def run_attacks(
             noise = max(noise, abs(grade(_with(base, extra, name))[0] - base_overall))
         for name, attack in ATTACKS.items():
             overall, flags = grade(_with(base, attack(rubric), name))
-            results.append(AttackResult(base.id, name, base_overall, overall, INJECTION_FLAG in flags))
+            results.append(AttackResult(base.id, name, base_overall, overall, expected_flag(name) in flags))
     for question, real in excellent.items():
         rubric = bank.rubric_for(bank.question(question))
         only_terms = real.model_copy(update={"answer": ATTACKS["keyword-stuffing"](rubric), "id": f"{question}+terms"})

@@ -144,6 +144,32 @@ _GRADER_PATTERNS: list[tuple[re.Pattern[str], str]] = [
         ),
         "contains a role line",
     ),
+    # A fake grading record: "RUBRIC CHECK: [x] key-point covered", "every criterion: level 4".
+    (
+        re.compile(
+            r"\b(?:rubric|grading|grader)\s+(?:check|note|result|override|update|verdict)s?\b\s*(?:\(|:)"
+            r"|\[\s*[x\u2713\u2714]\s*\][^\n\]]{0,60}?\b(?:covered|met|satisfied)\b"
+            r"|\b(?:every|each|all)\s+(?:criteri(?:on|a)|key[\s-]*points?)\s*[:=]\s*(?:level|score)\s*4\b",
+            _FLAGS,
+        ),
+        "contains a fake grading record",
+    ),
+    # The same requests in the other languages candidates most often answer in. An interview answer
+    # never asks for a top mark, in any language.
+    (
+        re.compile(
+            r"\b(?:ignorez|oubliez)\b[^.\n]{0,30}\binstructions?\b"
+            r"|\b(?:attribuez|donnez|mettez|accordez)\b[^.\n]{0,40}\bnote\s+(?:maximale|parfaite)\b"
+            r"|\b(?:ignora|olvida)\b[^.\n]{0,30}\binstrucciones\b"
+            r"|\b(?:da|dale|d[eé]|asigna|otorga|pon)\b[^.\n]{0,40}\b(?:puntuaci[oó]n|nota|calificaci[oó]n)\s+m[aá]xima\b"
+            r"|\bignore\s+as\s+instru[cç][oõ]es\b|\b(?:d[eê]|atribua)\b[^.\n]{0,40}\bnota\s+m[aá]xima\b"
+            r"|\bignorier(?:e|en)?\b[^.\n]{0,30}\banweisungen\b"
+            r"|\b(?:gib|gebe|vergib|vergebe)\b[^.\n]{0,40}\b(?:volle|h[oö]chste)\s+punktzahl\b"
+            r"|(?:忽略|无视).{0,10}(?:指令|指示|说明)|给.{0,12}满分",
+            _FLAGS,
+        ),
+        "asks for a high score in another language",
+    ),
 ]
 
 # Generic attack phrases: reported unless quoted or discussed (see the module docstring).

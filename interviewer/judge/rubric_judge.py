@@ -32,6 +32,7 @@ from interviewer.judge.grade import (
 from interviewer.judge.injection import INJECTION_FLAG, find_injections
 from interviewer.judge.sentences import FUNCTION_WORDS as _FUNCTION_WORDS
 from interviewer.judge.sentences import Sentence, for_embedding, split_sentences
+from interviewer.judge.stuffing import STUFFING_FLAG, stuffed_sentences
 
 #: Stored with every grade; bump it whenever scoring changes so old and new grades are not mixed up.
 PROMPT_VERSION = "rubric-v2"
@@ -124,7 +125,7 @@ class RubricJudge:
         explaining = sum(s.words for s in sentences if not s.names_only)
         answer = _Answer(sentences, explaining, explaining * 2 <= sum(s.words for s in sentences) > 0)
         flags = [INJECTION_FLAG] * bool(injections) + ["keyword-list"] * answer.keyword_list
-        flags += ["empty-answer"] * (not sentences)
+        flags += ["empty-answer"] * (not sentences) + [STUFFING_FLAG] * bool(stuffed_sentences(text, rubric))
         single = self._embed([for_embedding(s.text) for s in sentences])
         # A pair of adjacent sentences is the normalised sum of their vectors: on the examples this
         # changed no key-point status and halved the model calls (the bulk of grading time).

@@ -266,6 +266,7 @@ FLAG_NOTES = {
     "fallback": "Graded by the offline rubric judge because the configured judge failed.",
     "keyword-list": "The answer reads as a list of terms: explain how each idea works and why it matters.",
     "empty-answer": "The answer had no sentences to grade.",
+    "keyword-stuffing": "Part of the answer was a bare list of rubric terms; lists earn no credit, explanations do.",
     "judge-output-incomplete": "The judge left parts of the grade out; they were filled in conservatively.",
 }
 
