@@ -244,7 +244,8 @@ class AppCandidate:
     @property
     def session_id(self) -> str | None:
         sessions = self.browser["sessions"]
-        return str(sessions[-1]) if sessions else None
+        # The browser keeps "<id>.<signature>" (ui.state signs every id it hands out).
+        return str(sessions[-1]).rsplit(".", 1)[0] if sessions else None
 
     def _step(self, api_name: str, *args: Any) -> Screen:
         screen = read_screen(self._call(api_name, *args), self.browser)

@@ -183,3 +183,15 @@ def test_the_clock_counts_from_the_session_start() -> None:
     assert clock_text(100.0, None, now=175.0) == "1:15 elapsed"
     assert clock_text(100.0, 600, now=175.0) == "1:15 of 10:00"
     assert clock_text(0.0, None, now=3 * 3600 + 62) == "3:01:02 elapsed"
+
+
+def test_only_ids_signed_by_this_server_open_anything() -> None:
+    # The API takes any JSON as the browser value: an id typed or guessed into it must count for nothing.
+    from ui.state import browser_value, visitor
+
+    signed = browser_value(Visitor(owned=["abc123"]), "server-key")
+    assert visitor(None, signed, "server-key").owned == ["abc123"]
+    assert visitor(None, {"sessions": ["abc123"]}, "server-key").owned == []
+    assert visitor(None, signed, "another-server").owned == []
+    forged = {"sessions": [signed["sessions"][0].replace("abc123", "abc124")]}
+    assert visitor(None, forged, "server-key").owned == []

@@ -59,7 +59,8 @@ class AliceSession:
 def alice(app: ServedApp) -> AliceSession:
     client = app.gradio_client(*ALICE)
     started = client.predict(NO_SESSIONS, "classical-ml", "mid", 1, 0, "text", api_name="/on_start")
-    (session_id,) = started[0]["sessions"]
+    (signed_id,) = started[0]["sessions"]
+    session_id = signed_id.rsplit(".", 1)[0]  # the browser keeps "<id>.<signature>"
     client.predict(
         NO_SESSIONS, f"{MARKER}: calibration means predicted probabilities match outcomes.", api_name="/on_submit"
     )
@@ -263,7 +264,8 @@ def test_a_non_audio_wav_answer_gets_the_audio_error_and_loses_nothing(app: Serv
 
     client = app.gradio_client(*BOB)
     started = client.predict(NO_SESSIONS, "llm-app", "mid", 2, 0, "voice", api_name="/on_start")
-    (session_id,) = started[0]["sessions"]
+    (signed_id,) = started[0]["sessions"]
+    session_id = signed_id.rsplit(".", 1)[0]  # the browser keeps "<id>.<signature>"
     # The spoken question is served from Gradio's cache (the app's work folder itself is not served).
     spoken = app.signed_in(*BOB).get(started[3]["value"]["url"].removeprefix(app.url))
     assert spoken.status_code == 200 and spoken.content[:4] == b"RIFF"

@@ -66,11 +66,11 @@ def wire(demo: gr.Blocks, page: Page, context: UiContext, concurrency: int) -> N
     history_outputs = [page.history_table, page.picker, page.chart, page.resume_row, page.resume_note]
     heavy: dict[str, Any] = {"concurrency_id": MODEL_QUEUE, "concurrency_limit": concurrency}
 
-    def step_updates(screen: Screen, person: Visitor) -> Updates:
+    def step_updates(screen: Screen, person: Visitor, clear_answer: bool = True) -> Updates:
         tab = screen.tab
         updates: Updates = {
             page.tab_state: tab,
-            page.browser: browser_value(person),
+            page.browser: browser_value(person, context.browser_secret),
             page.status: "",
             page.recorder: None,
             page.heard: gr.update(value=None, visible=False),
@@ -96,7 +96,10 @@ def wire(demo: gr.Blocks, page: Page, context: UiContext, concurrency: int) -> N
             page.question: question_markdown(tab.prompt),
             page.question_audio: gr.update(value=screen.question_audio, visible=screen.question_audio is not None),
             page.voice_group: gr.update(visible=tab.mode == "voice"),
-            page.answer: gr.update(value="", label=ANSWER_LABELS.get(tab.mode, ANSWER_LABELS["text"])),
+            # Opening a session leaves the box alone: after a server restart it may hold an answer
+            # typed but never saved, which the candidate can now submit.
+            page.answer: gr.update(label=ANSWER_LABELS.get(tab.mode, ANSWER_LABELS["text"]))
+            | ({"value": ""} if clear_answer else {}),
             page.chat: conversation(service, tab.session_id),
         }
         if screen.speak_text:
@@ -123,20 +126,21 @@ def wire(demo: gr.Blocks, page: Page, context: UiContext, concurrency: int) -> N
         request: gr.Request,
         progress: gr.Progress = PROGRESS,
     ) -> Updates:
-        person = visitor(request, browser)
+        person = visitor(request, browser, context.browser_secret)
         screen = _user_errors(
             lambda: handlers.start(person, track, level, int(questions), minutes, mode, _progress(progress))
         )
         return step_updates(screen, person)
 
     def on_open(browser: Any, session_id: str | None, request: gr.Request, progress: gr.Progress = PROGRESS) -> Updates:
-        person = visitor(request, browser)
+        person = visitor(request, browser, context.browser_secret)
         if not session_id:
             raise gr.Error("Pick a session first.", print_exception=False)
-        return step_updates(_user_errors(lambda: handlers.resume(person, session_id, _progress(progress))), person)
+        screen = _user_errors(lambda: handlers.resume(person, session_id, _progress(progress)))
+        return step_updates(screen, person, clear_answer=False)
 
     def on_resume_last(browser: Any, request: gr.Request, progress: gr.Progress = PROGRESS) -> Updates:
-        person = visitor(request, browser)
+        person = visitor(request, browser, context.browser_secret)
         unfinished = history_view(service.store, person).unfinished
         return on_open(browser, unfinished, request, progress)
 
@@ -154,11 +158,11 @@ def wire(demo: gr.Blocks, page: Page, context: UiContext, concurrency: int) -> N
     def on_submit(
         tab: TabState, browser: Any, text: str, request: gr.Request, progress: gr.Progress = PROGRESS
     ) -> Updates:
-        person = visitor(request, browser)
+        person = visitor(request, browser, context.browser_secret)
         return step_updates(_user_errors(lambda: handlers.submit(tab, person, text or "", _progress(progress))), person)
 
     def on_skip(tab: TabState, browser: Any, request: gr.Request, progress: gr.Progress = PROGRESS) -> Updates:
-        person = visitor(request, browser)
+        person = visitor(request, browser, context.browser_secret)
         return step_updates(_user_errors(lambda: handlers.skip(tab, person, _progress(progress))), person)
 
     def on_end(
@@ -170,7 +174,7 @@ def wire(demo: gr.Blocks, page: Page, context: UiContext, concurrency: int) -> N
     ) -> Updates:
         if not confirmed:
             return {}
-        person = visitor(request, browser)
+        person = visitor(request, browser, context.browser_secret)
         return step_updates(_user_errors(lambda: handlers.end(tab, person, _progress(progress))), person)
 
     def on_repeat(tab: TabState) -> Updates:
@@ -192,7 +196,7 @@ def wire(demo: gr.Blocks, page: Page, context: UiContext, concurrency: int) -> N
     ) -> Updates:
         if not audio_path:
             return {}
-        person = visitor(request, browser)
+        person = visitor(request, browser, context.browser_secret)
         try:
             new_tab, spoken = handlers.transcribe(tab, person, audio_path, _progress(progress))
         except AudioError as exc:
@@ -223,14 +227,14 @@ def wire(demo: gr.Blocks, page: Page, context: UiContext, concurrency: int) -> N
     # -- report and history -------------------------------------------------------------------------
 
     def on_report(browser: Any, session_id: str | None, request: gr.Request) -> Updates:
-        person = visitor(request, browser)
+        person = visitor(request, browser, context.browser_secret)
         if not session_id:
             raise gr.Error("Pick a session first.", print_exception=False)
         report = _user_errors(lambda: handlers.report(person, session_id))
         return {page.tabs: gr.Tabs(selected="report")} | report_updates(report)
 
     def on_history(browser: Any, request: gr.Request) -> Updates:
-        view = history_view(service.store, visitor(request, browser))
+        view = history_view(service.store, visitor(request, browser, context.browser_secret))
         note = "You have an unfinished interview. Every answer you gave is saved." if view.unfinished else ""
         return {
             page.history_table: view.rows,

@@ -5,12 +5,15 @@ Two kinds of visitor:
 * **Logged in** (the server runs with ``--auth``): sessions are stored with ``candidate`` set
   to the user name, and a user sees exactly the sessions stored under that name.
 * **Anonymous**: the ids of the sessions a browser started are kept in its local storage
-  (``gr.BrowserState``, encrypted with a server key so a page cannot add ids it was not given),
-  and it sees only those.
+  (``gr.BrowserState``), each signed with the server's key, and it sees only those. The signature
+  is what counts: the API accepts any JSON as the browser value, so an id without a valid
+  signature (typed in, or guessed) opens nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,16 +77,28 @@ class Visitor:
             self.owned = [*self.owned, session_id][-MAX_OWNED:]
 
 
-def visitor(request: Any, browser: Any) -> Visitor:
-    """The visitor behind a request (``gr.Request``) and its browser state (a dict or None)."""
+def _signed(session_id: str, secret: str) -> str:
+    mac = hmac.new(secret.encode(), session_id.encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{session_id}.{mac}"
+
+
+def visitor(request: Any, browser: Any, secret: str) -> Visitor:
+    """The visitor behind a request (``gr.Request``) and its browser state (a dict or None);
+    only the session ids signed with ``secret`` count."""
     username = getattr(request, "username", None) or None
-    owned = browser.get("sessions", []) if isinstance(browser, dict) else []
-    return Visitor(username=username, owned=[str(s) for s in owned if isinstance(s, str)])
+    entries = browser.get("sessions", []) if isinstance(browser, dict) else []
+    owned = []
+    for entry in entries:
+        if isinstance(entry, str) and "." in entry:
+            session_id = entry.rsplit(".", 1)[0]
+            if hmac.compare_digest(_signed(session_id, secret), entry):
+                owned.append(session_id)
+    return Visitor(username=username, owned=owned)
 
 
-def browser_value(person: Visitor) -> dict[str, list[str]]:
-    """What goes back into the browser's local storage."""
-    return {"sessions": list(person.owned)}
+def browser_value(person: Visitor, secret: str) -> dict[str, list[str]]:
+    """What goes back into the browser's local storage: the owned ids, signed."""
+    return {"sessions": [_signed(s, secret) for s in person.owned]}
 
 
 def owned_session(store: SessionStore, person: Visitor, session_id: str) -> InterviewSession:
