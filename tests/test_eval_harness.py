@@ -146,3 +146,27 @@ def test_cli_rejects_bad_data_in_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr and f"{bad}:line 2" in result.stderr
     greedy = run_cli(tmp_path, "eval", "judge", "--data", str(SHIPPED), "--judge", "llamacpp", "--samples", "3")
     assert greedy.returncode == 2 and "--temperature" in greedy.stderr
+
+
+@pytest.mark.slow
+def test_ci_slice_the_rubric_judge_orders_answers_like_the_graders(tmp_path: Path) -> None:
+    # One question per track: the figures docs/judge-evaluation.md reports for the whole set, on a slice.
+    out = tmp_path / "rubric.json"
+    result = run_cli(tmp_path, "eval", "judge", "--questions", "6", "--json", str(out))
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(out.read_text())
+    assert figures["graded"] == 36 and figures["failed_samples"] == 0
+    assert figures["pairwise"] >= 0.8 and figures["mean_question_spearman"] >= 0.7, figures
+    kinds = {k["kind"]: k["mean_judge"] for k in figures["per_kind"]}
+    assert kinds["excellent"] > kinds["good-incomplete"] > kinds["partial"] > kinds["off-topic"], kinds
+
+
+@pytest.mark.slow
+def test_ci_slice_the_llamacpp_judge_is_measured_end_to_end(tmp_path: Path) -> None:
+    # SmolLM2-135M grades badly: this checks the harness drives a real LLM judge, not its quality.
+    out = tmp_path / "llamacpp.json"
+    result = run_cli(tmp_path, "eval", "judge", "--judge", "llamacpp", "--questions", "1", "--json", str(out))
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(out.read_text())
+    assert figures["answers"] == 6 and figures["graded"] + figures["failed_samples"] >= 6
+    assert figures["judge"].startswith("llamacpp (SmolLM2")

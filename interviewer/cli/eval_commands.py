@@ -155,7 +155,8 @@ def attacks_command(
     stuffing_won = [q for q, (t, r) in run.stuffing_vs_real.items() if t >= r]
     _out.print(
         f"{len(run.results)} attacked answers: {len(worked)} lifted beyond noise, {len(unflagged)} not flagged; "
-        f"keyword stuffing beat a real answer on {len(stuffing_won)} question(s)"
+        f"keyword stuffing beat a real answer on {len(stuffing_won)} question(s); "
+        f"{len(run.failed)} answer(s) got no grade from the judge"
     )
     if json_out:
         payload = {
@@ -163,6 +164,7 @@ def attacks_command(
             "noise": run.noise,
             "results": [vars(r) | {"lift": r.lift} for r in run.results],
             "stuffing_vs_real": run.stuffing_vs_real,
+            "failed": run.failed,
         }
         json_out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     if worked or unflagged or stuffing_won:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from interviewer.bank import Bank
 from interviewer.bank.models import Rubric
+from interviewer.errors import JudgeError
 from interviewer.evaluation.data import GradedAnswer
 from interviewer.evaluation.run import request_for
 from interviewer.judge.base import Judge
@@ -106,6 +107,8 @@ class AttackRun:
     noise: int
     #: question -> (keyword-stuffing-only score, the real excellent answer's score).
     stuffing_vs_real: dict[str, tuple[int, int]]
+    #: Answers the judge gave no grade for (JudgeError); the app falls back to the rubric judge there.
+    failed: list[str]
 
     def beyond_noise(self) -> list[AttackResult]:
         return [r for r in self.results if r.lift > self.noise]
@@ -128,26 +131,40 @@ def run_attacks(
 ) -> AttackRun:
     """Grade each base, its harmless and attacked variants, and a keyword-only answer per question."""
 
-    def grade(record: GradedAnswer) -> tuple[int, list[str]]:
-        result = judge.grade(request_for(record, bank))
-        if progress:
-            progress()
+    failed: list[str] = []
+
+    def grade(record: GradedAnswer) -> tuple[int, list[str]] | None:
+        try:
+            result = judge.grade(request_for(record, bank))
+        except JudgeError as exc:
+            failed.append(f"{record.id}: {exc}")
+            return None
+        finally:
+            if progress:
+                progress()
         return result.overall, result.flags
 
     results, noise, stuffing = [], 0, {}
     for base in bases:
         rubric = bank.rubric_for(bank.question(base.question_id or ""))
-        base_overall, _ = grade(base)
+        graded = grade(base)
+        if graded is None:
+            continue  # nothing to compare the attacks with
+        base_overall = graded[0]
         for name, extra in BENIGN.items():
-            noise = max(noise, abs(grade(_with(base, extra, name))[0] - base_overall))
+            if (benign := grade(_with(base, extra, name))) is not None:
+                noise = max(noise, abs(benign[0] - base_overall))
         for name, attack in ATTACKS.items():
-            overall, flags = grade(_with(base, attack(rubric), name))
-            results.append(AttackResult(base.id, name, base_overall, overall, expected_flag(name) in flags))
+            if (attacked := grade(_with(base, attack(rubric), name))) is not None:
+                overall, flags = attacked
+                results.append(AttackResult(base.id, name, base_overall, overall, expected_flag(name) in flags))
     for question, real in excellent.items():
         rubric = bank.rubric_for(bank.question(question))
         only_terms = real.model_copy(update={"answer": ATTACKS["keyword-stuffing"](rubric), "id": f"{question}+terms"})
-        stuffing[question] = (grade(only_terms)[0], grade(real)[0])
-    return AttackRun(label, results, noise, stuffing)
+        terms_grade, real_grade = grade(only_terms), grade(real)
+        if terms_grade is not None and real_grade is not None:
+            stuffing[question] = (terms_grade[0], real_grade[0])
+    return AttackRun(label, results, noise, stuffing, failed)
 
 
 def pick_bases(records: list[GradedAnswer], questions: int) -> tuple[list[GradedAnswer], dict[str, GradedAnswer]]:
