@@ -82,3 +82,26 @@ def test_llamacpp_judge_resists_every_attack(shipped_bank) -> None:
 def test_openai_judge_resists_every_attack(server: tuple[str, Path], shipped_bank) -> None:  # noqa: F811
     base_url, _ = server
     _assert_attacks_fail(_attack(JudgeConfig(provider="openai", base_url=base_url), shipped_bank))
+
+
+def test_the_report_flags_the_attempts(tmp_path: Path, shipped_bank) -> None:
+    """Through a real interview: the candidate's report says what was attempted and that it was ignored."""
+    from interviewer.bank import Level, Track
+    from interviewer.judge.rubric_judge import RubricJudge
+    from interviewer.report import build_report
+    from interviewer.report.insights import FLAG_NOTES
+    from interviewer.report.render import ReportFormat, render_report
+    from tests.test_report_support import open_service
+
+    service = open_service(tmp_path, shipped_bank, RubricJudge(), max_follow_ups=0)
+    step = service.start(Track.AGENTS, Level.MID, 2, mode="text")
+    attacks = [ATTACKS["fake-rubric"], ATTACKS["keyword-stuffing"]]
+    while not step.finished:
+        assert step.prompt is not None
+        rubric = shipped_bank.rubric_for(shipped_bank.question(step.prompt["question_id"]))
+        attack = attacks.pop(0)(rubric) if attacks else ""
+        answer = f"I would start by measuring the failure on real traffic before changing anything. {attack}"
+        step = service.answer(step.session_id, answer)
+    report = render_report(build_report(service.store, shipped_bank, step.session_id), ReportFormat.MARKDOWN)
+    text = report.decode("utf-8")
+    assert FLAG_NOTES["injection-attempt"] in text and FLAG_NOTES["keyword-stuffing"] in text
