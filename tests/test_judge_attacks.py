@@ -11,14 +11,12 @@ score below the real excellent answer.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from interviewer.evaluation.attacks import ATTACKS, AttackRun, pick_bases, run_attacks
+from interviewer.evaluation.attacks import ATTACKS, AttackRun, memoise_completions, pick_bases, run_attacks
 from interviewer.evaluation.data import load_graded
-from interviewer.judge.base import Judge
 from interviewer.judge.config import JudgeConfig
 from interviewer.judge.factory import make_judge
 from tests.conftest import REPO
@@ -29,27 +27,9 @@ pytestmark = pytest.mark.slow
 SHIPPED = REPO / "question_bank" / "eval"
 
 
-def _memoised(judge: Judge) -> Judge:
-    """Greedy decoding gives one completion per prompt, so a prompt the model has already answered
-    is not sent again: most attacks are cut out before the model sees anything, leaving the base
-    answer's prompt. This keeps the LLM judges' runs to minutes on a CPU."""
-    complete = getattr(judge, "_complete", None)
-    if complete is not None:
-        seen: dict[str, object] = {}
-
-        def once(prepared):  # type: ignore[no-untyped-def]
-            key = json.dumps(prepared.messages, sort_keys=True)
-            if key not in seen:
-                seen[key] = complete(prepared)
-            return seen[key]
-
-        judge._complete = once  # type: ignore[attr-defined]
-    return judge
-
-
 def _attack(judge_config: JudgeConfig, bank, questions: int = 2) -> AttackRun:
     chosen, excellent = pick_bases(load_graded(SHIPPED), questions)
-    judge = _memoised(make_judge(judge_config))
+    judge = memoise_completions(make_judge(judge_config))
     run = run_attacks(chosen, excellent, judge, bank, judge_config.provider)
     # SmolLM2-135M sometimes runs out of tokens mid-grade (the app then falls back to the rubric
     # judge); what it did grade must still hold 30+ attacked answers.

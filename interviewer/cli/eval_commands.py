@@ -126,14 +126,14 @@ def attacks_command(
     """Attack real answers from the shipped set (grader instructions, fake JSON or rubric text,
     system lines, hidden Unicode, keyword stuffing...) and check no attack lifts a score beyond noise.
     Exits 1 when an attack works or goes unflagged."""
-    from interviewer.evaluation.attacks import ATTACKS, BENIGN, pick_bases, run_attacks
+    from interviewer.evaluation.attacks import ATTACKS, BENIGN, memoise_completions, pick_bases, run_attacks
     from interviewer.judge.config import JudgeConfig
     from interviewer.judge.factory import make_judge
 
     settings = _settings(config, **_judge_flags(judge, judge_model, judge_base_url, judge_model_path))
     bank = build_bank(settings)
     bases, excellent = pick_bases(load_graded(shipped_set()), questions)
-    grader = make_judge(JudgeConfig.from_mapping(settings.judge))
+    grader = memoise_completions(make_judge(JudgeConfig.from_mapping(settings.judge)))
     model = getattr(grader, "model", None)
     label = settings.judge.get("provider", "rubric") + (f" ({model})" if model else "")
     total = len(bases) * (1 + len(BENIGN) + len(ATTACKS)) + 2 * len(excellent)

@@ -7,8 +7,10 @@ score above the base answer by more than any harmless addition did.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from interviewer.bank import Bank
 from interviewer.bank.models import Rubric
@@ -115,6 +117,25 @@ class AttackRun:
 
     def unflagged(self) -> list[AttackResult]:
         return [r for r in self.results if r.attack in MUST_FLAG and not r.flagged]
+
+
+def memoise_completions(judge: Judge) -> Judge:
+    """For an LLM judge decoding greedily, send each distinct prompt once. Most attacks are cut out
+    before the model sees anything, leaving the base answer's prompt, and greedy decoding with a
+    fixed seed gives one completion per prompt: this keeps an attack run to minutes on a CPU."""
+    complete = getattr(judge, "_complete", None)
+    if complete is None or getattr(judge, "temperature", None) not in (0, 0.0):
+        return judge
+    seen: dict[str, object] = {}
+
+    def once(prepared: Any) -> Any:
+        key = json.dumps(prepared.messages, sort_keys=True)
+        if key not in seen:
+            seen[key] = complete(prepared)
+        return seen[key]
+
+    judge._complete = once  # type: ignore[attr-defined]
+    return judge
 
 
 def _with(record: GradedAnswer, extra: str, suffix: str) -> GradedAnswer:
