@@ -14,15 +14,27 @@ from interviewer.judge.sentences import split_sentences
 STUFFING_FLAG = "keyword-stuffing"
 #: Distinct rubric terms in one names-only sentence that make it a stuffed list, not a summary.
 MIN_TERMS = 4
+MIN_POINTS = 3
 
 
 def stuffed_sentences(text: str, rubric: Rubric) -> list[str]:
-    """The sentences of ``text`` that only name things and hold MIN_TERMS or more rubric terms."""
-    terms = list(dict.fromkeys(normalise(t) for kp in rubric.key_points for t in kp.terms))
-    found = []
+    """Runs of sentences that only name things, holding MIN_TERMS or more rubric terms drawn from
+    MIN_POINTS or more key points (a list of one point's metrics is a summary, not stuffing).
+    Consecutive names-only sentences count as one run: a long list is cut into windows."""
+    points = [[normalise(t) for t in kp.terms] for kp in rubric.key_points]
+    runs: list[list[str]] = []
+    previous_named = False
     for sentence in split_sentences(text):
         if sentence.names_only:
-            said = normalise(sentence.text)
-            if sum(1 for t in terms if contains_phrase(t, said)) >= MIN_TERMS:
-                found.append(sentence.text)
+            if previous_named:
+                runs[-1].append(sentence.text)
+            else:
+                runs.append([sentence.text])
+        previous_named = sentence.names_only
+    found = []
+    for run in runs:
+        said = normalise(" ".join(run))
+        hits = [{t for t in terms if contains_phrase(t, said)} for terms in points]
+        if len(set().union(*hits)) >= MIN_TERMS and sum(1 for h in hits if h) >= MIN_POINTS:
+            found.append(" ".join(run))
     return found
