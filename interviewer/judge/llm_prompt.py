@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from interviewer.judge.base import GradingRequest
 
 #: Stored with every grade (JudgeInfo.prompt_version); bump when the wording or output shape changes.
-PROMPT_VERSION = "llm-grade-v2"
+PROMPT_VERSION = "llm-grade-v1"
 
 #: The tag that wraps each of the candidate's answers in the prompt.
 ANSWER_TAG = "candidate_answer"
@@ -39,13 +39,13 @@ SCHEMA_NAME = "record_grade"
 # Length limits for the grammar-constrained (llama.cpp) schema: a small model under a grammar can
 # otherwise loop inside a string until the context is full. Hosted models get the unbounded
 # schema, since strict structured-output modes reject some of these keywords.
-# llm-grade-v2 tightened them (justifications 240 -> 160 characters, one quote per key point, two
-# strengths and improvements): on the graded set's 6-question slice SmolLM2 ran out of output
-# tokens mid-grade on 6 of 36 answers under v1 (docs/judge-evaluation.md).
-MAX_JUSTIFICATION_CHARS = 160
+# A tighter set (llm-grade-v2: 160 characters, one quote, two items) halved SmolLM2's token
+# overruns on the graded slice but broke its grade in tests/test_openai_judge.py; reverted
+# (docs/judge-evaluation.md).
+MAX_JUSTIFICATION_CHARS = 240
 MAX_QUOTE_CHARS = 200
-MAX_QUOTES_PER_POINT = 1
-MAX_LIST_ITEMS = 2
+MAX_QUOTES_PER_POINT = 2
+MAX_LIST_ITEMS = 3
 MAX_NOTE_CHARS = 160
 #: Beyond this many sentences the quote enum gets unwieldy; bounded free text is used instead.
 MAX_QUOTE_CHOICES = 80
