@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from interviewer.storage import SessionStore, sqlite_url
+from tests.conftest import REPO, free_port, stop_process
 
-REPO = Path(__file__).resolve().parents[1]
 TRACKS = ["classical-ml", "llm-app", "agents", "ml-infra", "multimodal", "core"]
 #: Realistic answers (60-100 words); a marker is put in front of each one.
 ANSWER_TEXTS = [
@@ -75,12 +74,6 @@ def answer_text(candidate: str, number: int) -> str:
     """The ``number``-th answer of ``candidate``: its marker, then a realistic answer."""
     body = ANSWER_TEXTS[(number + sum(map(ord, candidate))) % len(ANSWER_TEXTS)]
     return f"{candidate}-a{number:02d}: {body}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class ServedApp:
@@ -144,14 +137,8 @@ class ServedApp:
         self.proc.wait(timeout=30)
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=20)
+        if self.proc is not None:
+            stop_process(self.proc, timeout=20)
 
     def log_tail(self, chars: int = 3000) -> str:
         return self.log_path.read_text(errors="replace")[-chars:] if self.log_path.exists() else ""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -22,7 +21,8 @@ from typing import Any
 
 import httpx
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO, free_port, stop_process
+
 #: Generous: the first start on a loaded 2-core machine imports torch, Gradio and the models' code.
 START_TIMEOUT_S = 180
 
@@ -81,12 +81,6 @@ def raw_get(base_url: str, target: str, cookies: httpx.Cookies | None = None) ->
         connection.close()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def serve_app(root: Path, users: list[tuple[str, str]], env: dict[str, str] | None = None) -> Iterator[ServedApp]:
     """`python -m interviewer serve --auth ...` under ``root`` until the block ends."""
@@ -121,12 +115,7 @@ def serve_app(root: Path, users: list[tuple[str, str]], env: dict[str, str] | No
         _wait_until_up(served)
         yield served
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def _wait_until_up(served: ServedApp) -> None:

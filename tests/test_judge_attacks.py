@@ -28,7 +28,7 @@ SHIPPED = REPO / "question_bank" / "eval"
 
 
 def _attack(judge_config: JudgeConfig, bank, questions: int = 2) -> AttackRun:
-    chosen, excellent = pick_bases(load_graded(SHIPPED), questions)
+    chosen, excellent = pick_bases(load_graded(SHIPPED), bank, questions)
     judge = memoise_completions(make_judge(judge_config))
     run = run_attacks(chosen, excellent, judge, bank, judge_config.provider)
     # SmolLM2-135M sometimes runs out of tokens mid-grade (the app then falls back to the rubric

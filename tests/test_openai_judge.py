@@ -10,7 +10,6 @@ the test fails with the server's log.
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from interviewer.judge.factory import make_judge
 from interviewer.judge.grade import Grade
 from interviewer.judge.llm_prompt import PROMPT_VERSION
 from interviewer.judge.providers.llamacpp_judge import default_model_path
+from tests.conftest import free_port, stop_process
 
 pytestmark = pytest.mark.slow
 
@@ -36,12 +36,6 @@ ANSWER = (
     "Then fit isotonic regression or Platt scaling on a held-out calibration set."
 )
 STARTUP_TIMEOUT_S = 120
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -70,12 +64,7 @@ def server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
             time.sleep(0.5)
         yield base_url, log
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+        stop_process(process, timeout=15)
 
 
 @pytest.fixture(scope="module")

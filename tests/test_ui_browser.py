@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,12 +20,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.conftest import REPO, free_port, stop_process
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts" / "ui"
 CHROMIUM = Path("/usr/bin/chromium")
 SPOKEN = (
@@ -42,12 +42,6 @@ TYPED = (
 STEP_TIMEOUT_MS = 180_000
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`interviewer serve` in a subprocess; its URL once it answers."""
@@ -55,7 +49,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     pytest.importorskip("playwright")
     data = tmp_path_factory.mktemp("ui-data")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "INTERVIEWER_DATA_DIR": str(data), "GRADIO_ANALYTICS_ENABLED": "False"}
     env.pop("INTERVIEWER_DB_URL", None)
     log = (tmp_path_factory.mktemp("ui-log") / "serve.log").open("w")
@@ -81,11 +75,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 time.sleep(0.5)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc, timeout=20)
         log.close()
 
 

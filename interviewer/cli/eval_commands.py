@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from itertools import zip_longest
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +12,6 @@ from rich.progress import Progress
 from rich.table import Table
 
 from interviewer.app import build_bank
-from interviewer.bank import Bank
 from interviewer.cli.practice_commands import (
     ConfigOption,
     JudgeBaseUrlOption,
@@ -23,10 +21,12 @@ from interviewer.cli.practice_commands import (
     _settings,
 )
 from interviewer.errors import ConfigError
-from interviewer.evaluation.data import SHIPPED_SET, GradedAnswer, load_graded
+from interviewer.evaluation.data import SHIPPED_SET, load_graded
 from interviewer.evaluation.render import markdown, tables
-from interviewer.evaluation.run import evaluate
+from interviewer.evaluation.run import evaluate, slice_questions
 from interviewer.evaluation.summary import summarise
+from interviewer.judge.base import Judge
+from interviewer.judge.config import JudgeConfig
 from interviewer.paths import shipped_data_dir
 
 eval_app = typer.Typer(help="Measure judges against human-graded answers.", no_args_is_help=True)
@@ -62,9 +62,6 @@ def judge_command(
     config: ConfigOption = None,
 ) -> None:
     """Grade every answer in --data with one judge and compare its scores with the human ones."""
-    from interviewer.judge.config import JudgeConfig
-    from interviewer.judge.factory import make_judge
-
     path = data or shipped_set()
     records = load_graded(path)
     settings = _settings(config, **_judge_flags(judge, judge_model, judge_base_url, judge_model_path))
@@ -78,9 +75,7 @@ def judge_command(
         _out.print("note: the rubric judge is deterministic; every sample gives the same score")
     if samples > 1 and judge_config.provider != "rubric" and not judge_config.temperature:
         raise ConfigError("--samples above 1 needs --temperature above 0: greedy decoding repeats itself")
-    grader = make_judge(judge_config)
-    model = getattr(grader, "model", None)
-    label = judge_config.provider + (f" ({model})" if model else "")
+    grader, label = _judge_and_label(judge_config)
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(f"grading with {label}", total=len(records) * samples)
         outcomes = evaluate(records, grader, bank, samples, lambda done, _: bar.update(task, completed=done))
@@ -95,14 +90,13 @@ def judge_command(
         raise typer.Exit(1)
 
 
-def slice_questions(records: list[GradedAnswer], bank: Bank, count: int) -> list[str]:
-    """``count`` questions taken in turn from each track, so a quick slice still covers them all."""
-    by_track: dict[str, list[str]] = {}
-    for group in dict.fromkeys(r.group for r in records):
-        question = bank.questions.get(group)
-        by_track.setdefault(question.tracks[0].value if question else "", []).append(group)
-    interleaved = [g for round_ in zip_longest(*by_track.values()) for g in round_ if g is not None]
-    return interleaved[:count]
+def _judge_and_label(config: JudgeConfig) -> tuple[Judge, str]:
+    """The judge ``config`` describes, and how the tables name it: provider (model)."""
+    from interviewer.judge.factory import make_judge
+
+    grader = make_judge(config)
+    model = getattr(grader, "model", None)
+    return grader, config.provider + (f" ({model})" if model else "")
 
 
 def _shown(path: Path) -> str:
@@ -127,15 +121,12 @@ def attacks_command(
     system lines, hidden Unicode, keyword stuffing...) and check no attack lifts a score beyond noise.
     Exits 1 when an attack works or goes unflagged."""
     from interviewer.evaluation.attacks import ATTACKS, BENIGN, memoise_completions, pick_bases, run_attacks
-    from interviewer.judge.config import JudgeConfig
-    from interviewer.judge.factory import make_judge
 
     settings = _settings(config, **_judge_flags(judge, judge_model, judge_base_url, judge_model_path))
     bank = build_bank(settings)
-    bases, excellent = pick_bases(load_graded(shipped_set()), questions)
-    grader = memoise_completions(make_judge(JudgeConfig.from_mapping(settings.judge)))
-    model = getattr(grader, "model", None)
-    label = settings.judge.get("provider", "rubric") + (f" ({model})" if model else "")
+    bases, excellent = pick_bases(load_graded(shipped_set()), bank, questions)
+    grader, label = _judge_and_label(JudgeConfig.from_mapping(settings.judge))
+    grader = memoise_completions(grader)
     total = len(bases) * (1 + len(BENIGN) + len(ATTACKS)) + 2 * len(excellent)
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(f"attacking {label}", total=total)

@@ -16,7 +16,7 @@ from interviewer.bank import Bank
 from interviewer.bank.models import Rubric
 from interviewer.errors import JudgeError
 from interviewer.evaluation.data import GradedAnswer
-from interviewer.evaluation.run import request_for
+from interviewer.evaluation.run import request_for, slice_questions
 from interviewer.judge.base import Judge
 from interviewer.judge.injection import INJECTION_FLAG
 from interviewer.judge.stuffing import STUFFING_FLAG
@@ -188,21 +188,12 @@ def run_attacks(
     return AttackRun(label, results, noise, stuffing, failed)
 
 
-def pick_bases(records: list[GradedAnswer], questions: int) -> tuple[list[GradedAnswer], dict[str, GradedAnswer]]:
+def pick_bases(
+    records: list[GradedAnswer], bank: Bank, questions: int
+) -> tuple[list[GradedAnswer], dict[str, GradedAnswer]]:
     """The partial and good-incomplete answers (room to gain) of ``questions`` questions, one per track
     in turn, and those questions' excellent answers."""
-    chosen: list[str] = []
-    for r in records:
-        if (
-            r.question_id
-            and r.question_id not in chosen
-            and r.question_id.split("-")[0] not in {c.split("-")[0] for c in chosen}
-        ):
-            chosen.append(r.question_id)
-    chosen = chosen[:questions]
-    kinds = {"partial", "good-incomplete"}
-    bases = [r for r in records if r.question_id in chosen and r.kind and r.kind.value in kinds]
-    excellent = {
-        r.question_id: r for r in records if r.question_id in chosen and r.kind and r.kind.value == "excellent"
-    }
-    return bases, {q: excellent[q] for q in chosen if q in excellent}  # type: ignore[misc]
+    chosen = slice_questions(records, bank, questions)
+    of_kind = lambda *kinds: [r for r in records if r.group in chosen and r.kind and r.kind.value in kinds]  # noqa: E731
+    excellent = {r.group: r for r in of_kind("excellent")}
+    return of_kind("partial", "good-incomplete"), {q: excellent[q] for q in chosen if q in excellent}

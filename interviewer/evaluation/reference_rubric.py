@@ -14,14 +14,12 @@ from collections import Counter
 from interviewer.bank import Bank
 from interviewer.bank.models import Criterion, FollowUp, KeyPoint, Kind, Level, Question, Rubric, Source, Track
 from interviewer.evaluation.data import EvalDataError
-from interviewer.judge.sentences import split_sentences
+from interviewer.judge.sentences import FUNCTION_WORDS, split_sentences
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
-_COMMON = frozenset(
-    "a an the is are was were be been being to of in on at for by with from as that this these those it its and or "  # noqa: SIM905
-    "but so if then than because since while when which who what how why we you they he she do does did can could "
-    "would should will may might must not no have has had there their our your also very more most some any all each "
-    "other such into over under between about only one two used uses use using same different way ways make makes "
+# Words that say nothing about a point: the judge's function words and a few generic verbs and nouns.
+_COMMON = FUNCTION_WORDS | frozenset(
+    "into over under between about only one two used uses use using same different way ways make makes "  # noqa: SIM905
     "called thing things example".split()
 )
 CRITERION_ID = "correctness"

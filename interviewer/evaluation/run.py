@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 from interviewer.bank import Bank
 from interviewer.errors import InterviewerError, JudgeError
@@ -64,16 +65,6 @@ def request_for(record: GradedAnswer, bank: Bank) -> GradingRequest:
     return GradingRequest(question, rubric, bank.criteria_for(rubric), [Exchange(question.prompt, record.answer)])
 
 
-def reseed(judge: Judge, sample: int) -> None:
-    """Give a sampling judge a different seed per sample, so K samples are K draws, not one repeated."""
-    base = getattr(judge, "_eval_base_seed", None)
-    if hasattr(judge, "seed"):
-        if base is None:
-            base = judge.seed
-            judge._eval_base_seed = base  # type: ignore[attr-defined]
-        judge.seed = base + sample
-
-
 def evaluate(
     records: list[GradedAnswer],
     judge: Judge,
@@ -85,8 +76,11 @@ def evaluate(
     requests = [request_for(r, bank) for r in records]  # bad ids fail before any slow grading
     outcomes = [Outcome(r) for r in records]
     total, done = len(records) * samples, 0
+    # A sampling judge gets a different seed per sample, so K samples are K draws, not one repeated.
+    base_seed: int | None = getattr(judge, "seed", None)
     for sample in range(samples):
-        reseed(judge, sample)
+        if base_seed is not None:
+            judge.seed = base_seed + sample  # type: ignore[attr-defined]
         for outcome, request in zip(outcomes, requests, strict=True):
             try:
                 grade = judge.grade(request)
@@ -98,5 +92,16 @@ def evaluate(
             done += 1
             if progress:
                 progress(done, total)
-    reseed(judge, 0)
+    if base_seed is not None:
+        judge.seed = base_seed  # type: ignore[attr-defined]
     return outcomes
+
+
+def slice_questions(records: list[GradedAnswer], bank: Bank, count: int) -> list[str]:
+    """``count`` questions taken in turn from each track, so a quick slice still covers them all."""
+    by_track: dict[str, list[str]] = {}
+    for group in dict.fromkeys(r.group for r in records):
+        question = bank.questions.get(group)
+        by_track.setdefault(question.tracks[0].value if question else "", []).append(group)
+    interleaved = [g for round_ in zip_longest(*by_track.values()) for g in round_ if g is not None]
+    return interleaved[:count]

@@ -37,6 +37,7 @@ from interviewer.judge.grade import (
     overall_score,
 )
 from interviewer.judge.llm_prompt import LLMGradeOutput, PreparedRequest
+from interviewer.judge.sentences import split_sentences
 from interviewer.judge.stuffing import STUFFING_FLAG, stuffed_sentences
 
 #: Each dropped quote or unsupported claim multiplies the confidence by this.
@@ -248,7 +249,7 @@ def build_grade(
     if prepared.injection:
         flags.append("injection-attempt")
         confidence *= INJECTION_PENALTY
-    if stuffed_sentences(request.answer_text, rubric):
+    if stuffed_sentences(split_sentences(request.answer_text), rubric):
         flags.append(STUFFING_FLAG)
     if drops:
         flags.append("evidence-dropped")

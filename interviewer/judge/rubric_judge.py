@@ -115,17 +115,18 @@ class RubricJudge:
         started = time.perf_counter()
         text, rubric, key_points = request.answer_text, request.rubric, request.rubric.key_points
         injections, terms = find_injections(text), [normalise(t) for kp in key_points for t in kp.terms]
+        spans = split_sentences(text)
         # Sentences touched by an injection attempt are not scored, so the attempt cannot add credit.
         sentences = [
             s if s.names_only or _explains(s.text, terms) else replace(s, names_only=True)
-            for s in split_sentences(text)
+            for s in spans
             if all(h.end <= s.start or s.end <= h.start for h in injections)
         ]
         # Only explaining words count: naming terms cannot make an answer look longer or better.
         explaining = sum(s.words for s in sentences if not s.names_only)
         answer = _Answer(sentences, explaining, explaining * 2 <= sum(s.words for s in sentences) > 0)
         flags = [INJECTION_FLAG] * bool(injections) + ["keyword-list"] * answer.keyword_list
-        flags += ["empty-answer"] * (not sentences) + [STUFFING_FLAG] * bool(stuffed_sentences(text, rubric))
+        flags += ["empty-answer"] * (not sentences) + [STUFFING_FLAG] * bool(stuffed_sentences(spans, rubric))
         single = self._embed([for_embedding(s.text) for s in sentences])
         # A pair of adjacent sentences is the normalised sum of their vectors: on the examples this
         # changed no key-point status and halved the model calls (the bulk of grading time).
