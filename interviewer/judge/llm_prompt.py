@@ -141,10 +141,10 @@ def build_messages(request: GradingRequest) -> list[dict[str, str]]:
 
 @dataclass(frozen=True)
 class PreparedRequest:
-    """A request made ready for an LLM: injected text removed, messages built."""
+    """A request made ready for an LLM: keyword stuffing and injected text removed, messages built."""
 
     original: GradingRequest
-    #: The request the model grades: the original with injected sentences cut out.
+    #: The request the model grades: the original with stuffed and injected sentences cut out.
     graded: GradingRequest
     messages: list[dict[str, str]]
     #: Reasons from ``detect_injection``; empty when the answer is clean.
@@ -238,13 +238,29 @@ def _clean(answer: str) -> tuple[str, list[str]]:
     return answer.strip(), removed
 
 
-def prepare_request(request: GradingRequest) -> PreparedRequest:
-    """Detect injection, cut the injected sentences out, and build the messages for the model."""
-    reasons = _detect(request.answer_text)
-    if not reasons:
-        return PreparedRequest(request, request, build_messages(request))
+def _without_stuffing(request: GradingRequest) -> tuple[GradingRequest, list[str]]:
+    """``request`` without runs of bare rubric terms: they explain nothing, and a small model reads
+    a list of the right words as knowledge (one such list lifted SmolLM2's score by 73 points)."""
+    from interviewer.judge.sentences import split_sentences
+    from interviewer.judge.stuffing import stuffed_spans
+
     exchanges, removed = [], []
     for exchange in request.exchanges:
+        spans = stuffed_spans(split_sentences(exchange.answer), request.rubric)
+        kept, cut = _cut(exchange.answer, spans) if spans else (exchange.answer, [])
+        exchanges.append(replace(exchange, answer=kept.strip()) if cut else exchange)
+        removed += cut
+    return (replace(request, exchanges=exchanges) if removed else request), removed
+
+
+def prepare_request(request: GradingRequest) -> PreparedRequest:
+    """Cut keyword stuffing and injected sentences out, and build the messages for the model."""
+    unstuffed, removed = _without_stuffing(request)
+    reasons = _detect(unstuffed.answer_text)
+    if not reasons:
+        return PreparedRequest(request, unstuffed, build_messages(unstuffed), [], removed)
+    exchanges = []
+    for exchange in unstuffed.exchanges:
         kept, cut = _clean(exchange.answer)
         exchanges.append(replace(exchange, answer=kept) if cut else exchange)
         removed += cut
